@@ -1,0 +1,62 @@
+# Campus: the entry points. `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+export FLASK_APP := wsgi
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint format translations extract-messages update-messages db-upgrade seed clean
+
+help:
+	@echo "make run     - set up .venv, migrate, load demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test    - install dev tools, lint, run the whole test suite"
+	@echo "make lint    - ruff check + format check"
+	@echo "make extract-messages / update-messages - refresh translation catalogs"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "Campus needs Python 3.11 or newer (set PYTHON=python3.12 etc.)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d campus/translations -D messages
+
+db-upgrade: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+seed: db-upgrade
+	$(BIN)/flask campus seed-demo --if-empty
+
+run: translations seed
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.installed-dev translations lint
+	$(BIN)/pytest
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o campus/translations/messages.pot --no-location --sort-by-file --project Campus .
+
+update-messages: extract-messages
+	$(BIN)/pybabel update -i campus/translations/messages.pot -d campus/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,128 @@
+"""Campus: IT-support ticketing for school campuses."""
+
+import secrets
+
+from flask import Flask, g, request, session
+from flask_babel import format_datetime, format_decimal
+from flask_login import current_user
+
+from campus.config import load_config
+from campus.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; `test_config` selects the testing settings and overrides them."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_relative_config=True,
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from campus import models  # noqa: F401 - every table known to db and Alembic
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+
+    from campus.auth.services import load_user_from_session_id
+
+    login_manager.user_loader(load_user_from_session_id)
+
+
+def register_blueprints(app: Flask) -> None:
+    from campus.admin import routes as admin_routes
+    from campus.auth import routes as auth_routes
+    from campus.main import routes as main_routes
+
+    app.register_blueprint(main_routes.bp)
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(admin_routes.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from campus.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from campus import permissions
+    from campus.labels import label
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(label=label, permissions=permissions)
+    app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
+        format_datetime(value, fmt) if value else "–"
+    )
+
+    @app.context_processor
+    def inject_locale():
+        from flask_babel import get_locale
+
+        return {"current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.before_request
+    def _request_id():
+        g.request_id = request.headers.get("X-Request-ID") or secrets.token_hex(8)
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+        )
+        response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    from campus.cli import campus_cli
+
+    app.cli.add_command(campus_cli)
+
+
+def select_locale() -> str:
+    """User preference, then the session's choice, then the browser's, then German."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _root():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,113 @@
+"""Forms for campuses, schools and users.
+
+Choice fields do not check their choices themselves: the services refuse unknown
+values with a message of their own, next to the field.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from campus.labels import ROLE_LABELS
+
+
+def optional_int(value) -> int | None:
+    """Coerce a select's value to an id; anything else becomes None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _required(message):
+    return DataRequired(message)
+
+
+class CampusForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[_required(_l("Please enter a name.")), Length(max=120)],
+        description=_l("For example: Campus Dortmund-Nord"),
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class SchoolForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[_required(_l("Please enter a name.")), Length(max=200)]
+    )
+    short_name = StringField(
+        _l("Short name"),
+        validators=[_required(_l("Please enter a short name.")), Length(max=30)],
+        description=_l("Printed on device labels, e.g. GSC or HHG."),
+    )
+    school_number = StringField(
+        _l("School number"),
+        validators=[_required(_l("Please enter the school number.")), Length(max=20)],
+        description=_l("The official number from the school register (6 digits in NRW)."),
+    )
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
+    campus_id = SelectField(_l("Campus"), coerce=optional_int, validate_choice=False)
+    submit = SubmitField(_l("Save"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    display_name = StringField(
+        _l("Name"), validators=[_required(_l("Please enter a name.")), Length(max=120)]
+    )
+    email = EmailField(
+        _l("Email"),
+        validators=[_required(_l("Please enter a valid email address.")), Length(max=254)],
+    )
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, text) for role, text in ROLE_LABELS.items()],
+        validate_choice=False,
+    )
+    school_id = SelectField(
+        _l("School"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l("Teachers only: the school they teach at."),
+    )
+    campus_ids = MultiCheckboxField(
+        _l("Campuses"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l("Campus managers only: the campuses they look after."),
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: CSRF protection for one-button actions."""
+
+    submit = SubmitField(_l("Confirm"))
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])

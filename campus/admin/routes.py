@@ -1,0 +1,224 @@
+"""Administration pages: campuses, schools, users (role admin only)."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_
+from wtforms import SelectChoice
+
+from campus.admin import bp
+from campus.admin.forms import CampusForm, ConfirmForm, SchoolForm, SearchForm, UserForm
+from campus.admin.services import (
+    save_campus,
+    save_school,
+    save_user,
+    set_user_active,
+    ticket_count,
+)
+from campus.exceptions import DomainError
+from campus.extensions import db
+from campus.formhelpers import attach_error, form_status
+from campus.models import Campus, Device, Role, School, Ticket, User
+from campus.permissions import admin_required
+
+
+def _get_or_404(model, object_id):
+    return db.get_or_404(model, object_id)
+
+
+@bp.route("/")
+@admin_required
+def overview():
+    counts = {
+        "campuses": db.session.scalar(db.select(func.count(Campus.id))),
+        "schools": db.session.scalar(db.select(func.count(School.id))),
+        "users": db.session.scalar(db.select(func.count(User.id))),
+        "devices": db.session.scalar(db.select(func.count(Device.id))),
+        "tickets": db.session.scalar(db.select(func.count(Ticket.id))),
+    }
+    return render_template("admin/overview.html", counts=counts)
+
+
+# --- campuses --------------------------------------------------------------
+
+
+@bp.route("/campuses")
+@admin_required
+def campuses():
+    rows = db.session.execute(
+        db.select(Campus, func.count(School.id))
+        .outerjoin(School, School.campus_id == Campus.id)
+        .group_by(Campus.id)
+        .order_by(Campus.name)
+    ).all()
+    return render_template("admin/campuses.html", rows=rows)
+
+
+@bp.route("/campuses/new", methods=["GET", "POST"])
+@bp.route("/campuses/<int:campus_id>/edit", methods=["GET", "POST"])
+@admin_required
+def campus_form(campus_id: int | None = None):
+    campus = _get_or_404(Campus, campus_id) if campus_id else None
+    form = CampusForm(obj=campus)
+    if form.validate_on_submit():
+        try:
+            saved = save_campus(current_user, form.name.data, campus)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Campus “%(name)s” saved.", name=saved.name), "success")
+            return redirect(url_for("admin.campuses"))
+    return render_template("admin/campus_form.html", form=form, campus=campus), form_status(form)
+
+
+# --- schools ---------------------------------------------------------------
+
+
+def _campus_choices():
+    campuses = db.session.scalars(db.select(Campus).order_by(Campus.name))
+    return [SelectChoice("", _("– choose a campus –"))] + [
+        SelectChoice(c.id, c.name) for c in campuses
+    ]
+
+
+@bp.route("/schools")
+@admin_required
+def schools():
+    campus_id = request.args.get("campus", type=int)
+    query = db.select(School).join(School.campus).order_by(Campus.name, School.name)
+    if campus_id:
+        query = query.where(School.campus_id == campus_id)
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    campuses = db.session.scalars(db.select(Campus).order_by(Campus.name)).all()
+    return render_template("admin/schools.html", page=page, campuses=campuses, campus_id=campus_id)
+
+
+@bp.route("/schools/new", methods=["GET", "POST"])
+@bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
+@admin_required
+def school_form(school_id: int | None = None):
+    school = _get_or_404(School, school_id) if school_id else None
+    form = SchoolForm(obj=school)
+    form.campus_id.choices = _campus_choices()
+    if school is None and request.method == "GET":
+        form.campus_id.data = request.args.get("campus", type=int)
+    if form.validate_on_submit():
+        try:
+            saved = save_school(
+                current_user,
+                name=form.name.data,
+                short_name=form.short_name.data,
+                school_number=form.school_number.data,
+                address=form.address.data,
+                campus_id=form.campus_id.data,
+                school=school,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("School “%(name)s” saved.", name=saved.name), "success")
+            return redirect(url_for("admin.schools"))
+    return render_template("admin/school_form.html", form=form, school=school), form_status(form)
+
+
+# --- users -----------------------------------------------------------------
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    search = SearchForm(request.args)
+    role = request.args.get("role")
+    query = db.select(User).order_by(User.display_name, User.id)
+    if search.validate() and search.q.data:
+        pattern = f"%{search.q.data.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(User.display_name).like(pattern), User.email.like(pattern))
+        )
+    if role in set(Role):
+        query = query.where(User.role == role)
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("admin/users.html", page=page, search=search, role=role)
+
+
+def _user_form_choices(form: UserForm) -> None:
+    schools = db.session.execute(
+        db.select(School.id, School.name, Campus.name)
+        .join(School.campus)
+        .order_by(Campus.name, School.name)
+    ).all()
+    form.school_id.choices = [SelectChoice("", _("– no school –"))] + [
+        SelectChoice(sid, f"{name} ({campus})") for sid, name, campus in schools
+    ]
+    form.campus_ids.choices = [
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(db.select(Campus).order_by(Campus.name))
+    ]
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def user_form(user_id: int | None = None):
+    user = _get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user)
+    _user_form_choices(form)
+    if request.method == "GET" and user is not None:
+        form.campus_ids.data = [c.id for c in user.managed_campuses]
+    form.password.description = (
+        _("Leave empty to keep the current password.")
+        if user
+        else _("At least 10 characters. Ask the user to change it after the first login.")
+    )
+    if form.validate_on_submit():
+        try:
+            saved = save_user(
+                current_user,
+                email=form.email.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                school_id=form.school_id.data,
+                campus_ids=[i for i in form.campus_ids.data or [] if i is not None],
+                password=form.password.data or None,
+                user=user,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("User “%(name)s” saved.", name=saved.display_name), "success")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        confirm=ConfirmForm(),
+        tickets=ticket_count(user) if user else 0,
+    ), form_status(form)
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_required
+def user_active(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        activate = request.form.get("active") == "1"
+        set_user_active(current_user, user, activate)
+        db.session.commit()
+        if activate:
+            flash(_("%(name)s can log in again.", name=user.display_name), "success")
+        else:
+            flash(
+                _(
+                    "%(name)s has been deactivated and can no longer log in.",
+                    name=user.display_name,
+                ),
+                "success",
+            )
+    return redirect(url_for("admin.user_form", user_id=user.id))

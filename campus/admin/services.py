@@ -1,0 +1,202 @@
+"""Administration rules: campuses, schools and users, with their invariants."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from campus.auth.services import check_new_password
+from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
+from campus.extensions import db
+from campus.models import Campus, Role, School, Ticket, User, normalize_email
+from campus.permissions import can_administer, can_deactivate
+
+
+def system_actor() -> User:
+    """The acting administrator for set-up done on the server (CLI, demo); never stored."""
+    return User(id=0, email="system@localhost", display_name="System", role=Role.ADMIN)
+
+
+def _require_admin(actor: User) -> None:
+    if not can_administer(actor):
+        raise NotAllowed(_l("Only administrators may change campuses, schools and users."))
+
+
+def _clean(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _require_name(name: str, field: str = "name") -> str:
+    name = _clean(name)
+    if not name:
+        raise InvalidInput(_l("Please enter a name."), field=field)
+    return name
+
+
+# --- campuses --------------------------------------------------------------
+
+
+def save_campus(actor: User, name: str, campus: Campus | None = None) -> Campus:
+    """Create a campus, or rename `campus`; names are unique."""
+    _require_admin(actor)
+    name = _require_name(name)
+    clash = db.session.scalar(db.select(Campus).where(func.lower(Campus.name) == name.lower()))
+    if clash is not None and clash is not campus:
+        raise Conflict(_l("A campus with this name already exists."), field="name")
+    if campus is None:
+        campus = Campus(name=name)
+        db.session.add(campus)
+    else:
+        campus.name = name
+    db.session.flush()
+    return campus
+
+
+# --- schools ---------------------------------------------------------------
+
+
+def save_school(
+    actor: User,
+    *,
+    name: str,
+    short_name: str,
+    school_number: str,
+    address: str,
+    campus_id: int | None,
+    school: School | None = None,
+) -> School:
+    """Create or edit a school; every school belongs to exactly one campus."""
+    _require_admin(actor)
+    problems = ErrorCollector()
+    name, short_name, school_number = _clean(name), _clean(short_name), _clean(school_number)
+    if not name:
+        problems.add("name", _l("Please enter a name."))
+    if not short_name:
+        problems.add("short_name", _l("Please enter a short name (it is printed on labels)."))
+    if not school_number.isdigit():
+        problems.add("school_number", _l("The school number consists of digits only."))
+    else:
+        clash = db.session.scalar(db.select(School).where(School.school_number == school_number))
+        if clash is not None and clash is not school:
+            problems.add("school_number", _l("Another school already has this school number."))
+    campus = db.session.get(Campus, campus_id) if campus_id else None
+    if campus is None:
+        problems.add("campus_id", _l("Please choose the campus this school belongs to."))
+    problems.raise_if_any()
+
+    if school is None:
+        school = School(campus=campus)
+        db.session.add(school)
+    elif school.campus_id != campus.id:
+        # Tickets carry their campus for fast queues: move them along with the school.
+        db.session.execute(
+            db.update(Ticket).where(Ticket.school_id == school.id).values(campus_id=campus.id)
+        )
+        school.campus = campus
+    school.name = name
+    school.short_name = short_name
+    school.school_number = school_number
+    school.address = _clean(address)
+    db.session.flush()
+    return school
+
+
+# --- users -----------------------------------------------------------------
+
+
+def save_user(
+    actor: User,
+    *,
+    email: str,
+    display_name: str,
+    role: str,
+    school_id: int | None = None,
+    campus_ids: list[int] | None = None,
+    password: str | None = None,
+    user: User | None = None,
+) -> User:
+    """Create or edit a user with the placement their role needs.
+
+    A teacher belongs to one school; a campus manager to one or more campuses;
+    system-house staff and administrators to neither.
+    """
+    _require_admin(actor)
+    problems = ErrorCollector()
+    email = normalize_email(email or "")
+    display_name = _clean(display_name)
+    if not _looks_like_email(email):
+        problems.add("email", _l("Please enter a valid email address."))
+    else:
+        clash = db.session.scalar(db.select(User).where(User.email == email))
+        if clash is not None and clash is not user:
+            problems.add("email", _l("A user with this email address already exists."))
+    if not display_name:
+        problems.add("display_name", _l("Please enter a name."))
+    if role not in set(Role):
+        problems.add(
+            "role",
+            _l("Unknown role: choose teacher, campus manager, system house or administrator."),
+        )
+    elif user is not None and user.id == actor.id and role != Role.ADMIN:
+        problems.add("role", _l("You cannot take away your own administrator role."))
+
+    school = None
+    campuses: list[Campus] = []
+    if role == Role.TEACHER:
+        school = db.session.get(School, school_id) if school_id else None
+        if school is None:
+            problems.add("school_id", _l("A teacher must belong to a school."))
+    elif role == Role.CAMPUS_MANAGER:
+        ids = sorted(set(campus_ids or []))
+        if ids:
+            campuses = list(db.session.scalars(db.select(Campus).where(Campus.id.in_(ids))))
+        if not campuses or len(campuses) != len(ids):
+            problems.add(
+                "campus_ids", _l("A campus manager must be assigned to at least one campus.")
+            )
+    if user is None and not password:
+        problems.add("password", _l("Please set an initial password."))
+    elif password:
+        problems.check(lambda: check_new_password(password, email, field="password"))
+    problems.raise_if_any()
+
+    if user is None:
+        user = User(email=email, display_name=display_name, role=role)
+        db.session.add(user)
+    user.email = email
+    user.display_name = display_name
+    user.role = role
+    if password:
+        user.set_password(password)
+        if user.id is not None:
+            user.session_version += 1  # a reset password ends the user's sessions
+    user.school = school
+    user.managed_campuses = campuses
+    db.session.flush()
+    return user
+
+
+def _looks_like_email(email: str) -> bool:
+    local, _, domain = email.partition("@")
+    return bool(local) and "." in domain and " " not in email and len(email) <= 254
+
+
+def set_user_active(actor: User, user: User, active: bool) -> None:
+    """Deactivate (ends all sessions, blocks login) or reactivate a user.
+
+    Users are never hard-deleted: their tickets and events keep naming them.
+    """
+    _require_admin(actor)
+    if not active and not can_deactivate(actor, user):
+        raise NotAllowed(_l("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    user.session_version += 1
+    db.session.flush()
+
+
+def ticket_count(user: User) -> int:
+    """How many tickets a user reported (shown before deactivation)."""
+    return (
+        db.session.scalar(db.select(func.count(Ticket.id)).where(Ticket.reporter_id == user.id))
+        or 0
+    )

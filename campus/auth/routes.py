@@ -1,0 +1,73 @@
+"""Log in, log out, change password, choose the language."""
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from campus.auth import bp
+from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from campus.auth.services import authenticate, change_password, set_locale
+from campus.exceptions import InvalidInput
+from campus.extensions import db
+from campus.urls import is_safe_url
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.password.errors.append(_("Email or password is not correct."))
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session for the fresh login
+            login_user(user, remember=form.remember.data)
+            target = request.args.get("next")
+            return redirect(target if is_safe_url(target) else url_for("main.index"))
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current_password.data, form.new_password.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            getattr(form, error.field).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            login_user(
+                current_user._get_current_object()
+            )  # keep this session; the others have ended
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            set_locale(current_user, form.locale.data)
+            db.session.commit()
+    target = request.referrer
+    return redirect(target if is_safe_url(target) else url_for("main.index"))

@@ -1,0 +1,65 @@
+"""Authentication rules: check credentials, change passwords, restore sessions."""
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from campus.exceptions import InvalidInput
+from campus.extensions import db
+from campus.models import User, normalize_email, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+
+# Checked against when the email is unknown, so a failed login costs the same
+# time whether or not the account exists.
+_DUMMY_HASH = generate_password_hash("campus-no-such-user")
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (never says which part was wrong)."""
+    user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def load_user_from_session_id(session_id: str) -> User | None:
+    """Flask-Login's loader: '<id>.<session_version>'; stale or inactive sessions end."""
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def check_new_password(password: str, email: str = "", field: str = "new_password") -> None:
+    """Refuse passwords that are too short or just the email address."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            _l("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH),
+            field=field,
+        )
+    if email and password.strip().lower() == normalize_email(email):
+        raise InvalidInput(_l("The password must not be the email address."), field)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password after checking the current one; ends the user's other sessions."""
+    if not user.check_password(current_password):
+        raise InvalidInput(_l("The current password is not correct."), field="current_password")
+    check_new_password(new_password, user.email)
+    user.set_password(new_password)
+    user.session_version += 1
+    db.session.flush()
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    """Remember the user's interface language."""
+    user.locale = locale
+    db.session.flush()

@@ -1,0 +1,88 @@
+"""`flask campus ...`: demo data and user management from the command line."""
+
+import click
+from flask.cli import with_appcontext
+
+from campus.exceptions import DomainError
+from campus.extensions import db
+from campus.models import Campus, Role, School, User
+
+
+@click.group("campus")
+def campus_cli():
+    """Campus administration commands."""
+
+
+@campus_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only seed when the database has no users at all.")
+@with_appcontext
+def seed_demo_command(if_empty: bool):
+    """Load the demo (3 campuses, ~80 users, ~300 devices, a year of tickets) once."""
+    from campus.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
+
+    if demo_present():
+        click.echo("Demo data is already present; nothing changed.")
+        return
+    if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
+        click.echo("The database already has users; demo data not loaded.")
+        return
+    counts = seed_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo loaded: {counts.campuses} campuses, {counts.schools} schools, "
+        f"{counts.users} users, {counts.devices} devices, {counts.tickets} tickets, "
+        f"{counts.events} events."
+    )
+    click.echo(f"Logins (password {DEMO_PASSWORD}): {', '.join(DEMO_LOGINS)}")
+
+
+@campus_cli.command("create-user")
+@click.option("--email", prompt=True, help="Login email address.")
+@click.option("--name", "display_name", prompt="Display name", help="Name shown to others.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.ADMIN.value,
+    show_default=True,
+    prompt=True,
+)
+@click.option("--school", "school_number", help="Teachers: the school number of their school.")
+@click.option(
+    "--campus", "campus_names", multiple=True, help="Campus managers: campus name (repeatable)."
+)
+@click.password_option(help="Asked for when not given (input hidden, asked twice).")
+@with_appcontext
+def create_user_command(email, display_name, role, school_number, campus_names, password):
+    """Create a user (the first administrator, typically)."""
+    from campus.admin.services import save_user, system_actor
+
+    school_id = None
+    if school_number:
+        school = db.session.scalar(db.select(School).where(School.school_number == school_number))
+        if school is None:
+            raise click.BadParameter(
+                f"no school with number {school_number}", param_hint="--school"
+            )
+        school_id = school.id
+    campus_ids = []
+    for name in campus_names:
+        campus = db.session.scalar(db.select(Campus).where(Campus.name == name))
+        if campus is None:
+            raise click.BadParameter(f"no campus named {name!r}", param_hint="--campus")
+        campus_ids.append(campus.id)
+    try:
+        user = save_user(
+            system_actor(),
+            email=email,
+            display_name=display_name,
+            role=role,
+            school_id=school_id,
+            campus_ids=campus_ids,
+            password=password,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+

@@ -1,0 +1,564 @@
+"""A realistic, repeatable demo: three Dortmund-like campuses with a year of tickets.
+
+Everything is drawn from a fixed random seed and anchored at "now", so a fresh
+demo always looks current and the same run twice gives the same shape.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from werkzeug.security import generate_password_hash
+
+from campus.extensions import db
+from campus.models import (
+    Campus,
+    Category,
+    Device,
+    DeviceType,
+    Impact,
+    Role,
+    School,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+    User,
+    utcnow,
+)
+
+DEMO_PASSWORD = "campus-demo"  # noqa: S105 - documented demo login
+DEMO_LOGINS = ("teacher@demo.test", "manager@demo.test", "systemhouse@demo.test", "admin@demo.test")
+BERLIN = ZoneInfo("Europe/Berlin")
+
+CAMPUSES = {
+    "Campus Dortmund-Nord": [
+        ("Grundschule Am Fredenbaum", "GSF", "Münsterstraße 120, 44145 Dortmund"),
+        ("Gesamtschule Nordstadt", "GSN", "Burgholzstraße 150, 44145 Dortmund"),
+        ("Helmholtz-Gymnasium", "HHG", "Münsterstraße 12, 44145 Dortmund"),
+        ("Anne-Frank-Gesamtschule", "AFG", "Burgholzstraße 114, 44145 Dortmund"),
+        ("Grundschule Kleine Kielstraße", "GKK", "Kleine Kielstraße 20, 44145 Dortmund"),
+    ],
+    "Campus Innenstadt-West": [
+        ("Max-Planck-Gymnasium", "MPG", "Ardeystraße 70, 44139 Dortmund"),
+        ("Robert-Koch-Realschule", "RKR", "Rheinische Straße 150, 44147 Dortmund"),
+        ("Grundschule Kreuzviertel", "GKV", "Kreuzstraße 75, 44139 Dortmund"),
+        ("Berufskolleg Westpark", "BKW", "Lindemannstraße 40, 44137 Dortmund"),
+        ("Hauptschule Dorstfeld", "HSD", "Wittener Straße 10, 44149 Dortmund"),
+        ("Förderschule Am Tremoniapark", "FST", "Tremoniastraße 2, 44137 Dortmund"),
+    ],
+    "Campus Hörde-Phoenix": [
+        ("Phoenix-Gymnasium", "PXG", "Seekante 12, 44263 Dortmund"),
+        ("Gesamtschule Hörde", "GSH", "Faßstraße 25, 44263 Dortmund"),
+        ("Grundschule Am Phoenixsee", "GPS", "Hörder Bahnhofstraße 8, 44263 Dortmund"),
+        ("Realschule Aplerbeck", "RSA", "Schweizer Allee 18, 44287 Dortmund"),
+    ],
+}
+
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elif",
+    "Finn",
+    "Greta",
+    "Hannes",
+    "Ilka",
+    "Jonas",
+    "Katrin",
+    "Lukas",
+    "Mira",
+    "Nils",
+    "Olga",
+    "Paul",
+    "Rabia",
+    "Sven",
+    "Tanja",
+    "Ufuk",
+    "Vera",
+    "Wiebke",
+    "Yusuf",
+    "Zeynep",
+    "Jörg",
+    "Sören",
+    "Jülide",
+    "Björn",
+    "Maren",
+    "Timo",
+]
+LAST_NAMES = [
+    "Becker",
+    "Demir",
+    "Fischer",
+    "Grünewald",
+    "Hoffmann",
+    "Jansen",
+    "Kaya",
+    "Klein",
+    "Krüger",
+    "Lange",
+    "Meyer",
+    "Nowak",
+    "Öztürk",
+    "Peters",
+    "Richter",
+    "Schäfer",
+    "Schmidt",
+    "Schulz",
+    "Wagner",
+    "Weber",
+    "Wolf",
+    "Yılmaz",
+    "Zimmermann",
+    "Kowalski",
+]
+
+MODELS = {
+    DeviceType.TABLET: ["iPad 10. Gen.", "iPad 9. Gen.", "Samsung Galaxy Tab A9"],
+    DeviceType.NOTEBOOK: ["Lenovo ThinkPad L14", "Dell Latitude 3540", "HP ProBook 450"],
+    DeviceType.DESKTOP: ["Fujitsu Esprimo P7012", "Dell OptiPlex 7010"],
+    DeviceType.DISPLAY_PROJECTOR: [
+        'Promethean ActivPanel 75"',
+        "Epson EB-695Wi",
+        'Samsung Flip 65"',
+    ],
+    DeviceType.PRINTER: ["Kyocera ECOSYS M3655", "Brother MFC-L8900"],
+    DeviceType.NETWORK: ["Ubiquiti U6-Pro Access Point", "Lancom GS-3152 Switch"],
+    DeviceType.OTHER: ["Apple TV 4K", "Dokumentenkamera Elmo MX-P3"],
+}
+DEVICE_MIX = (
+    [DeviceType.TABLET] * 8
+    + [DeviceType.NOTEBOOK] * 4
+    + [DeviceType.DISPLAY_PROJECTOR] * 4
+    + [DeviceType.DESKTOP] * 2
+    + [DeviceType.PRINTER, DeviceType.NETWORK, DeviceType.OTHER]
+)
+TYPE_CODES = {
+    DeviceType.TABLET: "TAB",
+    DeviceType.NOTEBOOK: "NB",
+    DeviceType.DESKTOP: "PC",
+    DeviceType.DISPLAY_PROJECTOR: "BEA",
+    DeviceType.PRINTER: "DRU",
+    DeviceType.NETWORK: "NET",
+    DeviceType.OTHER: "SON",
+}
+CATEGORY_FOR_TYPE = {
+    DeviceType.TABLET: Category.TABLET_NOTEBOOK,
+    DeviceType.NOTEBOOK: Category.TABLET_NOTEBOOK,
+    DeviceType.DESKTOP: Category.TABLET_NOTEBOOK,
+    DeviceType.DISPLAY_PROJECTOR: Category.PROJECTOR_DISPLAY,
+    DeviceType.PRINTER: Category.PRINTER,
+    DeviceType.NETWORK: Category.NETWORK_WIFI,
+    DeviceType.OTHER: Category.OTHER,
+}
+ROOMS = [
+    "A 101",
+    "A 102",
+    "A 204",
+    "B 012",
+    "B 113",
+    "C 301",
+    "Aula",
+    "Lehrerzimmer",
+    "Bibliothek",
+    "Chemie 1",
+    "Informatik 2",
+    "Musikraum",
+]
+
+# (title, description, solution at level 1, solution at level 2) per category
+PROBLEMS = {
+    Category.TABLET_NOTEBOOK: [
+        (
+            "iPad startet nicht mehr",
+            "Das Tablet bleibt beim Apfel-Logo hängen, Neustart hilft nicht.",
+            "Per Finder wiederhergestellt und neu ins MDM eingebunden.",
+            "Logic-Board defekt, Gerät über Garantie getauscht.",
+        ),
+        (
+            "Notebook-Akku hält nur 20 Minuten",
+            "Der Akku ist nach einer Stunde leer, die Klasse kann nicht arbeiten.",
+            "Energiesparprofil zurückgesetzt, Akku kalibriert.",
+            "Akku getauscht (Garantiefall).",
+        ),
+        (
+            "Display gesprungen",
+            "Ein Schüler hat das Tablet fallen lassen, das Glas ist gesprungen.",
+            "Ersatzgerät aus dem Pool ausgegeben.",
+            "Display über den Reparaturdienstleister ersetzt.",
+        ),
+    ],
+    Category.PROJECTOR_DISPLAY: [
+        (
+            "Beamer zeigt kein Bild",
+            "Kein Signal über HDMI, Lampe leuchtet.",
+            "HDMI-Kabel am Wandanschluss getauscht.",
+            "Mainboard des Beamers getauscht.",
+        ),
+        (
+            "Touch am ActivPanel reagiert nicht",
+            "Der Touchscreen reagiert nur noch am Rand.",
+            "Touch-Kalibrierung neu durchgeführt, Firmware aktualisiert.",
+            "Touch-Rahmen vom Hersteller getauscht.",
+        ),
+        (
+            "AirPlay findet die Tafel nicht",
+            "Das iPad sieht das Apple TV im Raum nicht.",
+            "Apple TV neu gestartet und ins Schul-WLAN eingebunden.",
+            "mDNS-Weiterleitung auf dem Controller korrigiert.",
+        ),
+    ],
+    Category.NETWORK_WIFI: [
+        (
+            "WLAN im Raum sehr langsam",
+            "Ab 20 Geräten bricht das WLAN im Raum ein.",
+            "Access Point neu gestartet, Kanal gewechselt.",
+            "Zusätzlichen Access Point installiert und Kanalplan angepasst.",
+        ),
+        (
+            "Kein Internet im Trakt B",
+            "Alle Geräte im Trakt B haben keine Verbindung.",
+            "Switch im Verteilerraum neu gestartet.",
+            "Defekte Glasfaserstrecke zum Trakt B ersetzt.",
+        ),
+    ],
+    Category.PRINTER: [
+        (
+            "Drucker druckt nur leere Seiten",
+            "Aufträge kommen an, aber die Seiten sind leer.",
+            "Toner getauscht, Trommel gereinigt.",
+            "Fixiereinheit getauscht.",
+        ),
+        (
+            "Drucker nicht im Netz",
+            "Der Drucker im Lehrerzimmer ist von keinem Gerät erreichbar.",
+            "Netzwerkkabel wieder eingesteckt, IP neu vergeben.",
+            "Druckserver-Warteschlange neu angelegt.",
+        ),
+    ],
+    Category.SOFTWARE_APP: [
+        (
+            "App lässt sich nicht installieren",
+            "Die Lern-App erscheint nicht im Self-Service.",
+            "App im MDM der richtigen Gerätegruppe zugewiesen.",
+            "Lizenz im Volume-Purchase-Programm nachgekauft und zugewiesen.",
+        ),
+        (
+            "Office meldet abgelaufene Lizenz",
+            "Word startet nur noch im Lesemodus.",
+            "Neu angemeldet, Lizenz wurde aktiviert.",
+            "Lizenzzuweisung im Tenant korrigiert.",
+        ),
+    ],
+    Category.ACCOUNT_LOGIN: [
+        (
+            "Passwort vergessen",
+            "Ich komme nicht mehr in mein Schulkonto.",
+            "Passwort zurückgesetzt, Kollegin hat sich neu angemeldet.",
+            "Konto war gesperrt, Sperre im Verzeichnisdienst aufgehoben.",
+        ),
+        (
+            "Schülerkonten fehlen",
+            "Die neue Klasse 5b hat noch keine Konten.",
+            "Konten aus der Schulverwaltung nachsynchronisiert.",
+            "Synchronisationsjob im Identitätsmanagement repariert.",
+        ),
+    ],
+    Category.OTHER: [
+        (
+            "Dokumentenkamera flackert",
+            "Das Bild der Dokumentenkamera flackert ständig.",
+            "USB-Kabel getauscht.",
+            "Gerät zur Reparatur eingeschickt.",
+        ),
+    ],
+}
+
+
+@dataclass
+class Counts:
+    campuses: int
+    schools: int
+    users: int
+    devices: int
+    tickets: int
+    events: int
+
+
+def current_counts() -> Counts:
+    def count(model) -> int:
+        return db.session.scalar(db.select(db.func.count()).select_from(model)) or 0
+
+    return Counts(
+        count(Campus), count(School), count(User), count(Device), count(Ticket), count(TicketEvent)
+    )
+
+
+def demo_present() -> bool:
+    return db.session.scalar(db.select(User.id).where(User.email == "admin@demo.test")) is not None
+
+
+def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
+    """Build the whole demo in the current session (flushes; the caller commits)."""
+    rng = random.Random(seed)
+    now = now or utcnow()
+    password_hash = generate_password_hash(DEMO_PASSWORD)  # hashed once: it is slow on purpose
+
+    def person(email: str, name: str, role: Role, **kw) -> User:
+        user = User(email=email, display_name=name, role=role, password_hash=password_hash, **kw)
+        db.session.add(user)
+        return user
+
+    campuses, schools = [], []
+    for number, (campus_name, school_rows) in enumerate(CAMPUSES.items()):
+        campus = Campus(name=campus_name)
+        db.session.add(campus)
+        campuses.append(campus)
+        for index, (name, short, address) in enumerate(school_rows):
+            school = School(
+                name=name,
+                short_name=short,
+                address=address,
+                campus=campus,
+                school_number=f"1{number + 7}{index:02d}{rng.randint(10, 99)}",
+            )
+            db.session.add(school)
+            schools.append(school)
+
+    person("admin@demo.test", "Dana Admin (Schulverwaltungsamt)", Role.ADMIN)
+    managers = [
+        person(
+            "manager@demo.test", "Marco Brandt", Role.CAMPUS_MANAGER, managed_campuses=[campuses[0]]
+        ),
+        person(
+            "manager2@demo.test",
+            "Leonie Aydın",
+            Role.CAMPUS_MANAGER,
+            managed_campuses=[campuses[1]],
+        ),
+        person(
+            "manager3@demo.test", "Tobias Kühn", Role.CAMPUS_MANAGER, managed_campuses=[campuses[2]]
+        ),
+    ]
+    system_house = [
+        person("systemhouse@demo.test", "Sabine Hartmann (Systemhaus)", Role.SYSTEM_HOUSE),
+        person("systemhouse2@demo.test", "Kemal Arslan (Systemhaus)", Role.SYSTEM_HOUSE),
+    ]
+    teachers = [person("teacher@demo.test", "Tina Lehmann", Role.TEACHER, school=schools[0])]
+    used = {"teacher@demo.test"}
+    while len(teachers) < 60:
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        school = schools[len(teachers) % len(schools)]
+        email = f"{_ascii(first)}.{_ascii(last)}@{school.short_name.lower()}.demo.test"
+        if email in used:
+            continue
+        used.add(email)
+        teachers.append(person(email, f"{first} {last}", Role.TEACHER, school=school))
+
+    devices_by_school: dict[int, list[Device]] = {}
+    for school in schools:
+        devices = []
+        for n in range(20):
+            kind = DEVICE_MIX[n % len(DEVICE_MIX)]
+            device = Device(
+                school=school,
+                type=kind,
+                room=rng.choice(ROOMS),
+                inventory_number=f"{school.short_name}-{TYPE_CODES[kind]}-{n + 1:04d}",
+                serial_number=f"{rng.choice('CDFGHJKLMNPQR')}{rng.randint(10**9, 10**10 - 1)}",
+                model=rng.choice(MODELS[kind]),
+            )
+            db.session.add(device)
+            devices.append(device)
+        devices_by_school[id(school)] = devices
+    db.session.flush()
+
+    manager_of = {c.id: m for c, m in zip(campuses, managers, strict=True)}
+    teachers_by_school: dict[int, list[User]] = {}
+    for teacher in teachers:
+        teachers_by_school.setdefault(teacher.school.id, []).append(teacher)
+
+    story = _Story(rng, now)
+    for number in range(1, 651):
+        school = rng.choice(schools)
+        reporter = rng.choice(teachers_by_school[school.id])
+        device = rng.choice(devices_by_school[id(school)]) if rng.random() < 0.85 else None
+        category = (
+            CATEGORY_FOR_TYPE[DeviceType(device.type)]
+            if device
+            else rng.choice([Category.ACCOUNT_LOGIN, Category.SOFTWARE_APP, Category.NETWORK_WIFI])
+        )
+        title, description, fix1, fix2 = rng.choice(PROBLEMS[category])
+        ticket = Ticket(
+            number=number,
+            reporter=reporter,
+            school=school,
+            campus_id=school.campus_id,
+            room=device.room if device else rng.choice(ROOMS),
+            device=device,
+            category=category,
+            title=title,
+            description=description,
+            impact=rng.choices(list(Impact), weights=[3, 5, 2])[0],
+        )
+        story.play(ticket, manager_of[school.campus_id], rng.choice(system_house), fix1, fix2)
+        db.session.add(ticket)
+    db.session.flush()
+    return current_counts()
+
+
+def _ascii(name: str) -> str:
+    table = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ı": "i", "Ö": "Oe"})
+    return name.translate(table).lower()
+
+
+class _Story:
+    """Plays one ticket's life: who did what when, as events with consistent timestamps."""
+
+    def __init__(self, rng: random.Random, now: datetime):
+        self.rng = rng
+        self.now = now
+
+    def _school_time(self, days_ago: float) -> datetime:
+        day = (self.now - timedelta(days=days_ago)).astimezone(BERLIN)
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        local = day.replace(hour=self.rng.randint(7, 14), minute=self.rng.randint(0, 59))
+        return min(local.astimezone(self.now.tzinfo), self.now - timedelta(minutes=5))
+
+    def _later(self, when: datetime, hours: float) -> datetime:
+        return min(when + timedelta(hours=hours), self.now - timedelta(minutes=1))
+
+    def play(self, ticket: Ticket, manager: User, admin: User, fix1: str, fix2: str) -> None:
+        rng = self.rng
+        # One ticket in eight is from the last two weeks; those stop in an open state.
+        recent = rng.random() < 0.12
+        age = rng.uniform(0.1, 14) if recent else rng.uniform(14, 365)
+        stop = (
+            rng.choice(["new", "in_progress", "waiting", "escalated", "l2", "resolved"])
+            if recent
+            else "done"
+        )
+        t = self._school_time(age)
+        ticket.created_at = t
+        ticket.status, ticket.level = TicketStatus.NEW, 1
+        self.event(ticket, ticket.reporter, "created", t, None, TicketStatus.NEW, None, 1)
+
+        if rng.random() < 0.05:
+            self.step(
+                ticket,
+                ticket.reporter,
+                "cancelled",
+                self._later(t, 2),
+                TicketStatus.CANCELLED,
+                text="Hat sich erledigt, war ein Bedienfehler.",
+            )
+            ticket.closed_at = ticket.events[-1].created_at
+            return
+        if stop == "new":
+            return
+        t = self._later(t, rng.uniform(0.2, 6))
+        ticket.assignee = manager
+        ticket.first_response_at = t
+        self.step(ticket, manager, "claimed", t, TicketStatus.IN_PROGRESS)
+        if stop == "waiting" or rng.random() < 0.2:
+            t = self._later(t, rng.uniform(0.5, 4))
+            self.step(
+                ticket,
+                manager,
+                "waiting",
+                t,
+                TicketStatus.WAITING,
+                text="Seit wann tritt das auf, und betrifft es auch andere Geräte?",
+            )
+            if stop == "waiting":
+                return
+            t = self._later(t, rng.uniform(1, 20))
+            self.step(
+                ticket,
+                ticket.reporter,
+                "replied",
+                t,
+                TicketStatus.IN_PROGRESS,
+                text="Seit Montag, nur dieses Gerät.",
+            )
+        if stop == "in_progress":
+            return
+        escalate = stop in ("escalated", "l2") or (stop == "done" and rng.random() < 0.35)
+        if not escalate:
+            t = self._later(t, rng.uniform(1, 48))
+            self.resolve(ticket, manager, t, 1, fix1)
+            return
+        t = self._later(t, rng.uniform(1, 24))
+        ticket.escalated_at = t
+        ticket.assignee = None
+        self.step(
+            ticket,
+            manager,
+            "escalated",
+            t,
+            TicketStatus.ESCALATED,
+            level=2,
+            text="Symptome: siehe Beschreibung. Versucht: Neustart, Kabeltausch, "
+            "Zurücksetzen. Gerätedaten: siehe Inventar. Reproduzierbar: ja.",
+        )
+        if stop == "escalated":
+            return
+        t = self._later(t, rng.uniform(2, 72))
+        ticket.assignee = admin
+        self.step(ticket, admin, "claimed", t, TicketStatus.IN_PROGRESS)
+        if stop == "l2":
+            return
+        t = self._later(t, rng.uniform(4, 120))
+        ticket.l1_capable = rng.random() < 0.2
+        self.resolve(ticket, admin, t, 2, fix2)
+
+    def resolve(self, ticket: Ticket, actor: User, t: datetime, level: int, fix: str):
+        ticket.resolved_at, ticket.resolved_level = t, level
+        self.step(ticket, actor, "resolved", t, TicketStatus.RESOLVED, text=fix)
+        if (self.now - t).days < 7:
+            return  # awaiting the teacher's confirmation
+        confirmed = self.rng.random() < 0.6
+        t = self._later(t, self.rng.uniform(1, 48) if confirmed else 24 * 7)
+        ticket.closed_at = t
+        actor = ticket.reporter if confirmed else None
+        self.step(ticket, actor, "confirmed" if confirmed else "closed", t, TicketStatus.CLOSED)
+
+    def step(self, ticket, actor, kind, when, status, level=None, text="", internal=False):
+        old_status, old_level = ticket.status, ticket.level
+        ticket.status = status
+        if level is not None:
+            ticket.level = level
+        ticket.updated_at = when
+        self.event(
+            ticket, actor, kind, when, old_status, status, old_level, ticket.level, text, internal
+        )
+
+    def event(
+        self,
+        ticket,
+        actor,
+        kind,
+        when,
+        old_status,
+        new_status,
+        old_level,
+        new_level,
+        text="",
+        internal=False,
+    ):
+        ticket.events.append(
+            TicketEvent(
+                actor=actor,
+                kind=kind,
+                created_at=when,
+                old_status=old_status,
+                new_status=new_status,
+                old_level=old_level,
+                new_level=new_level,
+                text=text,
+                internal=internal,
+            )
+        )
+        ticket.updated_at = when

@@ -1,0 +1,52 @@
+"""Error pages that show no internals, and the mapping of domain exceptions to HTTP."""
+
+from flask import Flask, flash, redirect, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from campus.exceptions import DomainError
+from campus.urls import is_safe_url
+
+
+def register_error_handlers(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(code, _render_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(DomainError, _domain_error)
+
+
+def _render_error(error):
+    code = getattr(error, "code", 500) or 500
+    if code == 500:
+        from campus.extensions import db
+
+        db.session.rollback()
+    return render_template("errors/error.html", code=code), code
+
+
+def _csrf_error(_error):
+    # Most often an expired form after a long pause: say so and let the user retry.
+    return (
+        render_template(
+            "errors/error.html",
+            code=400,
+            message=_(
+                "The form has expired or was not sent from this site. "
+                "Please reload the page and try again."
+            ),
+        ),
+        400,
+    )
+
+
+def _domain_error(error: DomainError):
+    """A refused action that a route did not handle itself: say why, change nothing."""
+    from campus.extensions import db
+
+    db.session.rollback()
+    if request.method == "POST" and is_safe_url(request.referrer):
+        flash(error.message, "danger")
+        return redirect(request.referrer)
+    return render_template(
+        "errors/error.html", code=error.status_code, message=error.message
+    ), error.status_code

@@ -1,0 +1,23 @@
+"""The start page each role lands on after login."""
+
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from campus.auth.forms import LanguageForm
+from campus.main import bp
+from campus.permissions import is_admin
+
+
+@bp.route("/")
+def index():
+    # No "please log in" notice for the plain address: just show the login page.
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if is_admin(current_user):
+        return redirect(url_for("admin.overview"))
+    return render_template("main/home.html")
+
+
+@bp.app_context_processor
+def language_form():
+    return {"language_form": LanguageForm}

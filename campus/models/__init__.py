@@ -1,0 +1,33 @@
+"""All models, importable from one place (Alembic and the app need every table)."""
+
+from campus.models.base import Base, utcnow
+from campus.models.device import Device, DeviceType
+from campus.models.org import Campus, School, campus_managers
+from campus.models.ticket import (
+    OPEN_STATUSES,
+    Category,
+    Impact,
+    Ticket,
+    TicketEvent,
+    TicketStatus,
+)
+from campus.models.user import Role, User, normalize_email
+
+__all__ = [
+    "OPEN_STATUSES",
+    "Base",
+    "Campus",
+    "Category",
+    "Device",
+    "DeviceType",
+    "Impact",
+    "Role",
+    "School",
+    "Ticket",
+    "TicketEvent",
+    "TicketStatus",
+    "User",
+    "campus_managers",
+    "normalize_email",
+    "utcnow",
+]

@@ -1,0 +1,135 @@
+"""Tickets and their event trail (audit log and conversation in one)."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.device import Device
+from campus.models.org import Campus, School
+from campus.models.user import User
+
+
+class TicketStatus(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+OPEN_STATUSES = (
+    TicketStatus.NEW,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.WAITING,
+    TicketStatus.ESCALATED,
+)
+
+
+class Category(StrEnum):
+    TABLET_NOTEBOOK = "tablet_notebook"
+    PROJECTOR_DISPLAY = "projector_display"
+    NETWORK_WIFI = "network_wifi"
+    PRINTER = "printer"
+    SOFTWARE_APP = "software_app"
+    ACCOUNT_LOGIN = "account_login"
+    OTHER = "other"
+
+
+class Impact(StrEnum):
+    BLOCKING = "blocking"  # a lesson cannot go on
+    IMPAIRED = "impaired"
+    MINOR = "minor"
+
+
+def _in(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(_in("status", TicketStatus), name="status"),
+        CheckConstraint(_in("category", Category), name="category"),
+        CheckConstraint(_in("impact", Impact), name="impact"),
+        CheckConstraint("level IN (1, 2)", name="level"),
+        CheckConstraint(
+            "resolved_level IS NULL OR resolved_level IN (1, 2)", name="resolved_level"
+        ),
+        # Queues: a campus's or a school's tickets in a status, oldest or newest first.
+        Index("ix_tickets_campus_status_created", "campus_id", "status", "created_at"),
+        Index("ix_tickets_school_status_created", "school_id", "status", "created_at"),
+        Index("ix_tickets_reporter_created", "reporter_id", "created_at"),
+        Index("ix_tickets_assignee_status", "assignee_id", "status"),
+        Index("ix_tickets_device_created", "device_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # campus_id repeats school.campus_id so queues and reports filter without a join.
+    campus_id: Mapped[int] = mapped_column(ForeignKey("campuses.id"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    room: Mapped[str] = mapped_column(String(60), default="")
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    category: Mapped[str] = mapped_column(String(30))
+    impact: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=TicketStatus.NEW)
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_level: Mapped[int | None] = mapped_column(Integer)
+    # Set by the system house when resolving: could level 1 have solved it?
+    l1_capable: Mapped[bool | None] = mapped_column(Boolean)
+
+    reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    campus: Mapped[Campus] = relationship()
+    school: Mapped[School] = relationship()
+    device: Mapped[Device | None] = relationship()
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.number} {self.status} L{self.level}>"
+
+
+class TicketEvent(Base):
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_created", "ticket_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What happened: created, claimed, assigned, replied, noted, waiting, resolved,
+    # escalated, returned, confirmed, reopened, cancelled, closed.
+    kind: Mapped[str] = mapped_column(String(20))
+    old_status: Mapped[str | None] = mapped_column(String(20))
+    new_status: Mapped[str | None] = mapped_column(String(20))
+    old_level: Mapped[int | None] = mapped_column(Integer)
+    new_level: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TicketEvent {self.id} {self.kind} on {self.ticket_id}>"

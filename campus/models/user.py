@@ -1,0 +1,81 @@
+"""People who use Campus, with their role and where they belong."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.org import Campus, School, campus_managers
+
+
+class Role(StrEnum):
+    TEACHER = "teacher"
+    CAMPUS_MANAGER = "campus_manager"
+    SYSTEM_HOUSE = "system_house"
+    ADMIN = "admin"
+
+
+def normalize_email(email: str) -> str:
+    """Emails compare case-insensitively: store and look them up lower-cased."""
+    return email.strip().lower()
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('teacher', 'campus_manager', 'system_house', 'admin')", name="role"
+        ),
+        CheckConstraint("locale IS NULL OR locale IN ('de', 'en')", name="locale"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # Bumped on password change and deactivation: ends every other session of the user.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    school: Mapped[School | None] = relationship()
+    managed_campuses: Mapped[list[Campus]] = relationship(
+        secondary=campus_managers, back_populates="managers", order_by="Campus.name"
+    )
+
+    @validates("email")
+    def _normalize_email(self, _key: str, value: str) -> str:
+        return normalize_email(value)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def campus_ids(self) -> list[int]:
+        """Campuses this user belongs to: a teacher's school's, a manager's assigned ones."""
+        if self.role == Role.CAMPUS_MANAGER:
+            return [c.id for c in self.managed_campuses]
+        if self.school is not None:
+            return [self.school.campus_id]
+        return []
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r} {self.role}>"

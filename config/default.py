@@ -1,0 +1,34 @@
+"""Settings shared by every environment; the environment files below override them.
+
+Every key can also be set from the environment as CAMPUS_<KEY> (see campus/config.py).
+"""
+
+# A development-only secret; production refuses to start with it.
+SECRET_KEY = "dev-insecure-change-me"
+
+SQLALCHEMY_DATABASE_URI = None  # set per environment or by CAMPUS_DATABASE_URL
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
+REMEMBER_COOKIE_SECURE = False
+REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+
+WTF_CSRF_ENABLED = True
+WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+
+BABEL_DEFAULT_LOCALE = "de"
+BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+LANGUAGES = ["de", "en"]
+
+BOOTSTRAP_SERVE_LOCAL = True
+BOOTSTRAP_BOOTSWATCH_THEME = None
+
+# Upload size limit for whole requests (photos come with issue "Ticket workflow").
+MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+
+ITEMS_PER_PAGE = 25

@@ -1,0 +1,128 @@
+"""Shared fixtures: an app on a fresh database, a client, and factories that use the services."""
+
+import re
+from itertools import count
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from campus import create_app
+from campus.admin.services import save_campus, save_school, save_user, system_actor
+from campus.extensions import db
+from campus.models import Role
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "campus" / "translations"
+PASSWORD = "correct-horse-battery"
+
+
+def pytest_sessionstart(session):
+    """Compile the catalogs so tests see the committed .po files, even without make."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    @app.teardown_request
+    def _discard_uncommitted(_exc):
+        # The test shares the app context with its requests; a real request ends its
+        # session, so anything a route forgot to commit must not survive it here either.
+        db.session.rollback()
+
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_campus(app):
+    numbers = count(1)
+
+    def make(name=None):
+        campus = save_campus(system_actor(), name or f"Campus {next(numbers)}")
+        db.session.commit()
+        return campus
+
+    return make
+
+
+@pytest.fixture
+def make_school(app, make_campus):
+    numbers = count(100001)
+
+    def make(campus=None, name=None, short_name=None):
+        campus = campus or make_campus()
+        number = next(numbers)
+        school = save_school(
+            system_actor(),
+            name=name or f"Schule {number}",
+            short_name=short_name or f"S{number}",
+            school_number=str(number),
+            address="Musterstraße 1, 44135 Dortmund",
+            campus_id=campus.id,
+        )
+        db.session.commit()
+        return school
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, make_school, make_campus):
+    numbers = count(1)
+
+    def make(role=Role.TEACHER, *, email=None, school=None, campuses=None, password=PASSWORD):
+        n = next(numbers)
+        if role == Role.TEACHER and school is None:
+            school = make_school()
+        if role == Role.CAMPUS_MANAGER and not campuses:
+            campuses = [make_campus()]
+        user = save_user(
+            system_actor(),
+            email=email or f"{role}{n}@example.org",
+            display_name=f"{role.title()} {n}",
+            role=role,
+            school_id=school.id if school else None,
+            campus_ids=[c.id for c in campuses or []],
+            password=password,
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def login(client, email, password=PASSWORD):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Log the client in as a new user of `role` and return that user."""
+
+    def log_in(role=Role.TEACHER, **kwargs):
+        user = make_user(role, **kwargs)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.text
+        return user
+
+    return log_in
+
+
+def field_errors(html: str) -> dict[str, str]:
+    """The error text shown next to each field: {field id: message}."""
+    return dict(re.findall(r'<div id="([\w-]+)-error" class="invalid-feedback[^"]*">([^<]*)</div>', html))

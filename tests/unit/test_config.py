@@ -1,0 +1,87 @@
+"""The app factory and its configuration layers."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from campus import create_app
+from campus.config import DEV_SECRET, ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_testing_config_uses_an_in_memory_database(monkeypatch):
+    monkeypatch.delenv("CAMPUS_TEST_DATABASE_URL", raising=False)
+    app = create_app({})
+    assert app.config["TESTING"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "de"
+
+
+def test_development_uses_a_sqlite_file_under_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("CAMPUS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("CAMPUS_ENV", "development")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/campus.db")
+
+
+def test_environment_variables_override_settings(monkeypatch):
+    monkeypatch.setenv("CAMPUS_ENV", "development")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite:////tmp/elsewhere.db")
+    monkeypatch.setenv("CAMPUS_ITEMS_PER_PAGE", "40")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "1234567890")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////tmp/elsewhere.db"
+    assert app.config["ITEMS_PER_PAGE"] == 40
+    assert app.config["SECRET_KEY"] == "1234567890"  # a secret stays a string
+
+
+@pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short-secret"])
+def test_production_refuses_to_start_without_a_real_secret(monkeypatch, secret):
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
+    if secret is None:
+        monkeypatch.delenv("CAMPUS_SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("CAMPUS_SECRET_KEY", secret)
+    with pytest.raises(ConfigError) as error:
+        create_app()
+    assert "CAMPUS_SECRET_KEY" in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    app = create_app()
+    assert app.config["DEBUG"] is False
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_wsgi_says_why_in_one_line_when_production_has_no_secret(tmp_path):
+    env = {"CAMPUS_ENV": "production", "CAMPUS_DATABASE_URL": "sqlite://", "PATH": "/usr/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("campus: CAMPUS_SECRET_KEY is not set")
+
+
+def test_unknown_environment_is_refused(monkeypatch):
+    monkeypatch.setenv("CAMPUS_ENV", "staging")
+    with pytest.raises(ConfigError, match="CAMPUS_ENV"):
+        create_app()
