@@ -109,9 +109,11 @@ def register_commands(app: Flask) -> None:
 
 def select_locale() -> str:
     """User preference, then the session's choice, then the browser's, then German."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and services outside a request
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")

@@ -5,6 +5,7 @@ from itertools import count
 from pathlib import Path
 
 import pytest
+from flask import g
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -29,6 +30,13 @@ def pytest_sessionstart(session):
 @pytest.fixture
 def app(tmp_path):
     app = create_app({"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+
+    def _fresh_request_globals():
+        # Requests reuse the test's app context, and with it `g`: clear what an earlier
+        # request cached there (the logged-in user, the locale), as a real request would.
+        g.__dict__.clear()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
 
     @app.teardown_request
     def _discard_uncommitted(_exc):
@@ -125,4 +133,6 @@ def login_as(client, make_user):
 
 def field_errors(html: str) -> dict[str, str]:
     """The error text shown next to each field: {field id: message}."""
-    return dict(re.findall(r'<div id="([\w-]+)-error" class="invalid-feedback[^"]*">([^<]*)</div>', html))
+    return dict(
+        re.findall(r'<div id="([\w-]+)-error" class="invalid-feedback[^"]*">([^<]*)</div>', html)
+    )

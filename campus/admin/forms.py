@@ -1,7 +1,8 @@
 """Forms for campuses, schools and users.
 
-Choice fields do not check their choices themselves: the services refuse unknown
-values with a message of their own, next to the field.
+The forms only bound lengths; the services check everything else (required
+fields, known roles and campuses, duplicates) and report every problem at once,
+each next to its field. That keeps one set of rules for pages, CLI and API.
 """
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from campus.labels import ROLE_LABELS
@@ -30,14 +31,10 @@ def optional_int(value) -> int | None:
         return None
 
 
-def _required(message):
-    return DataRequired(message)
-
-
 class CampusForm(FlaskForm):
     name = StringField(
         _l("Name"),
-        validators=[_required(_l("Please enter a name.")), Length(max=120)],
+        validators=[Length(max=120)],
         description=_l("For example: Campus Dortmund-Nord"),
     )
     submit = SubmitField(_l("Save"))
@@ -45,16 +42,16 @@ class CampusForm(FlaskForm):
 
 class SchoolForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[_required(_l("Please enter a name.")), Length(max=200)]
+        _l("Name"), validators=[Length(max=200)]
     )
     short_name = StringField(
         _l("Short name"),
-        validators=[_required(_l("Please enter a short name.")), Length(max=30)],
+        validators=[Length(max=30)],
         description=_l("Printed on device labels, e.g. GSC or HHG."),
     )
     school_number = StringField(
         _l("School number"),
-        validators=[_required(_l("Please enter the school number.")), Length(max=20)],
+        validators=[Length(max=20)],
         description=_l("The official number from the school register (6 digits in NRW)."),
     )
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
@@ -69,11 +66,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 class UserForm(FlaskForm):
     display_name = StringField(
-        _l("Name"), validators=[_required(_l("Please enter a name.")), Length(max=120)]
+        _l("Name"), validators=[Length(max=120)]
     )
     email = EmailField(
         _l("Email"),
-        validators=[_required(_l("Please enter a valid email address.")), Length(max=254)],
+        validators=[Length(max=254)],
     )
     role = SelectField(
         _l("Role"),

@@ -1,0 +1,124 @@
+"""`flask campus seed-demo` and `flask campus create-user`."""
+
+from sqlalchemy import func
+
+from campus.auth.services import authenticate
+from campus.demo import DEMO_LOGINS, DEMO_PASSWORD, current_counts
+from campus.extensions import db
+from campus.models import Role, Ticket, TicketStatus, User
+
+
+def run(app, *args, **kwargs):
+    return app.test_cli_runner().invoke(args=["campus", *args], **kwargs)
+
+
+def test_seed_demo_twice_gives_the_same_counts(app):
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0, first.output
+    counts = current_counts()
+    second = run(app, "seed-demo")
+    assert second.exit_code == 0
+    assert "already present" in second.output
+    assert current_counts() == counts
+
+
+def test_seed_demo_builds_a_realistic_year(app):
+    run(app, "seed-demo")
+    counts = current_counts()
+    assert counts.campuses == 3
+    assert 12 <= counts.schools <= 18
+    assert 300 <= counts.devices <= 320
+    assert 300 <= counts.tickets <= 1000
+
+    def users(role):
+        return db.session.scalar(db.select(func.count(User.id)).where(User.role == role))
+
+    assert 55 <= users(Role.TEACHER) <= 65
+    assert users(Role.CAMPUS_MANAGER) == 3
+    assert users(Role.SYSTEM_HOUSE) == 2
+    assert users(Role.ADMIN) == 1
+
+    statuses = set(db.session.scalars(db.select(Ticket.status).distinct()))
+    assert statuses == set(TicketStatus)
+    first_level = db.session.scalar(
+        db.select(func.count(Ticket.id)).where(
+            Ticket.resolved_level == 1, Ticket.escalated_at.is_(None)
+        )
+    )
+    assert 0.50 <= first_level / counts.tickets <= 0.60
+
+    # Every ticket's trail starts with its creation and ends in its current status.
+    for ticket in db.session.scalars(db.select(Ticket).limit(50)):
+        assert ticket.events[0].kind == "created"
+        assert ticket.events[-1].new_status == ticket.status
+        times = [e.created_at for e in ticket.events]
+        assert times == sorted(times)
+
+
+def test_demo_logins_work_with_the_documented_password(app):
+    run(app, "seed-demo")
+    for email in DEMO_LOGINS:
+        assert authenticate(email, DEMO_PASSWORD) is not None, email
+    teacher = db.session.scalar(db.select(User).where(User.email == "teacher@demo.test"))
+    manager = db.session.scalar(db.select(User).where(User.email == "manager@demo.test"))
+    assert teacher.school.campus_id in manager.campus_ids
+
+
+def test_seed_demo_if_empty_leaves_a_real_database_alone(app, make_user):
+    make_user(Role.ADMIN)
+    result = run(app, "seed-demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
+    assert current_counts().tickets == 0
+
+
+def test_create_user_asks_for_the_password_twice_without_echo(app):
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "Chefin@Stadt-Dortmund.de",
+        "--name",
+        "Die Chefin",
+        "--role",
+        "admin",
+        input="ein-sicheres-passwort\nein-sicheres-passwort\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "ein-sicheres-passwort" not in result.output
+    user = authenticate("chefin@stadt-dortmund.de", "ein-sicheres-passwort")
+    assert user is not None and user.role == Role.ADMIN
+
+
+def test_create_user_refuses_bad_input_with_a_message(app, make_user):
+    make_user(Role.ADMIN, email="taken@example.org")
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "taken@example.org",
+        "--name",
+        "X",
+        "--role",
+        "admin",
+        "--password",
+        "ein-sicheres-passwort",
+    )
+    assert result.exit_code == 1
+    assert "existiert bereits" in result.output
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "new@example.org",
+        "--name",
+        "X",
+        "--role",
+        "teacher",
+        "--school",
+        "000000",
+        "--password",
+        "ein-sicheres-passwort",
+    )
+    assert result.exit_code == 2
+    assert "no school with number 000000" in result.output
