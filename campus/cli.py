@@ -85,4 +85,3 @@ def create_user_command(email, display_name, role, school_number, campus_names, 
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
-

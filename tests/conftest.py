@@ -136,3 +136,30 @@ def field_errors(html: str) -> dict[str, str]:
     return dict(
         re.findall(r'<div id="([\w-]+)-error" class="invalid-feedback[^"]*">([^<]*)</div>', html)
     )
+
+
+class QueryCounter:
+    """Counts the SQL statements the app sends while active."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _count(self, *_args):
+        self.count += 1
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *_exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+@pytest.fixture
+def count_queries(app):
+    return lambda: QueryCounter(db.engine)

@@ -41,9 +41,7 @@ class CampusForm(FlaskForm):
 
 
 class SchoolForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[Length(max=200)]
-    )
+    name = StringField(_l("Name"), validators=[Length(max=200)])
     short_name = StringField(
         _l("Short name"),
         validators=[Length(max=30)],
@@ -65,9 +63,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class UserForm(FlaskForm):
-    display_name = StringField(
-        _l("Name"), validators=[Length(max=120)]
-    )
+    display_name = StringField(_l("Name"), validators=[Length(max=120)])
     email = EmailField(
         _l("Email"),
         validators=[Length(max=254)],

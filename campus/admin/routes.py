@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_
+from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import SelectChoice
 
 from campus.admin import bp
@@ -50,6 +51,7 @@ def campuses():
         .outerjoin(School, School.campus_id == Campus.id)
         .group_by(Campus.id)
         .order_by(Campus.name)
+        .options(selectinload(Campus.managers))
     ).all()
     return render_template("admin/campuses.html", rows=rows)
 
@@ -87,7 +89,12 @@ def _campus_choices():
 @admin_required
 def schools():
     campus_id = request.args.get("campus", type=int)
-    query = db.select(School).join(School.campus).order_by(Campus.name, School.name)
+    query = (
+        db.select(School)
+        .join(School.campus)
+        .options(contains_eager(School.campus))
+        .order_by(Campus.name, School.name)
+    )
     if campus_id:
         query = query.where(School.campus_id == campus_id)
     page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
@@ -133,7 +140,11 @@ def school_form(school_id: int | None = None):
 def users():
     search = SearchForm(request.args)
     role = request.args.get("role")
-    query = db.select(User).order_by(User.display_name, User.id)
+    query = (
+        db.select(User)
+        .options(selectinload(User.school), selectinload(User.managed_campuses))
+        .order_by(User.display_name, User.id)
+    )
     if search.validate() and search.q.data:
         pattern = f"%{search.q.data.strip().lower()}%"
         query = query.where(

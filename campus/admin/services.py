@@ -12,9 +12,7 @@ from campus.permissions import can_administer, can_deactivate
 
 def system_actor() -> User:
     """The acting administrator for set-up done on the server (CLI, demo); never stored."""
-    return User(
-        id=0, email="system@localhost", display_name="System", role=Role.ADMIN, active=True
-    )
+    return User(id=0, email="system@localhost", display_name="System", role=Role.ADMIN, active=True)
 
 
 def _require_admin(actor: User) -> None:

@@ -334,3 +334,22 @@ def test_unknown_ids_answer_404(client, login_as):
     assert client.get("/admin/users/999/edit").status_code == 404
     assert client.get("/admin/schools/999/edit").status_code == 404
     assert client.get("/admin/campuses/999/edit").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/admin/users", "/admin/schools", "/admin/campuses"])
+def test_list_pages_do_not_query_per_row(
+    client, login_as, make_user, make_campus, count_queries, path
+):
+    login_as(Role.ADMIN)
+    make_user(Role.CAMPUS_MANAGER)
+    make_user(Role.TEACHER)
+    db.session.expunge_all()  # a real request starts with an empty session
+    with count_queries() as few:
+        client.get(path)
+    for _ in range(6):
+        make_user(Role.CAMPUS_MANAGER)
+        make_user(Role.TEACHER)
+    db.session.expunge_all()
+    with count_queries() as many:
+        assert client.get(path).status_code == 200
+    assert many.count == few.count
