@@ -5,9 +5,9 @@ from itertools import count
 from pathlib import Path
 
 import pytest
-from flask import g
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import g
 
 from campus import create_app
 from campus.admin.services import save_campus, save_school, save_user, system_actor

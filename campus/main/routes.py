@@ -21,3 +21,8 @@ def index():
 @bp.app_context_processor
 def language_form():
     return {"language_form": LanguageForm}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
