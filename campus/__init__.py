@@ -1,9 +1,10 @@
 """Campus: IT-support ticketing for school campuses."""
 
 import secrets
+from pathlib import Path
 
-from flask import Flask, g, request, session
-from flask_babel import format_datetime, format_decimal
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_datetime, format_decimal, get_locale, lazy_gettext
 from flask_login import current_user
 
 from campus.config import load_config
@@ -39,8 +40,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    from flask_babel import lazy_gettext
-
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
     from campus.auth.services import load_user_from_session_id
@@ -77,8 +76,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        from flask_babel import get_locale
-
         return {"current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
 
 
@@ -109,8 +106,6 @@ def register_commands(app: Flask) -> None:
 
 def select_locale() -> str:
     """User preference, then the session's choice, then the browser's, then German."""
-    from flask import current_app, has_request_context
-
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and services outside a request
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -124,7 +119,5 @@ def select_locale() -> str:
     )
 
 
-def _root():
-    from pathlib import Path
-
+def _root() -> Path:
     return Path(__file__).resolve().parent.parent

@@ -1,5 +1,7 @@
 """Authentication rules: check credentials, change passwords, restore sessions."""
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -9,16 +11,19 @@ from campus.models import User, normalize_email, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 
-# Checked against when the email is unknown, so a failed login costs the same
-# time whether or not the account exists.
-_DUMMY_HASH = generate_password_hash("campus-no-such-user")
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the email is unknown, so a failed login costs the same
+    time whether or not the account exists (made on first use, not at start-up)."""
+    return generate_password_hash("campus-no-such-user")
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong)."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.active:
         return None
