@@ -4,11 +4,18 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, format_decimal, get_locale, lazy_gettext
+from flask_babel import (
+    format_datetime,
+    format_decimal,
+    format_timedelta,
+    get_locale,
+    lazy_gettext,
+)
 from flask_login import current_user
 
 from campus.config import load_config
 from campus.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from campus.models.base import utcnow
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -51,8 +58,10 @@ def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
     from campus.auth import routes as auth_routes
     from campus.main import routes as main_routes
+    from campus.tickets import routes as ticket_routes
 
     app.register_blueprint(main_routes.bp)
+    app.register_blueprint(ticket_routes.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
 
@@ -70,6 +79,11 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(label=label, permissions=permissions)
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["age"] = lambda value: (
+        format_timedelta(utcnow() - value, granularity="minute", add_direction=True)
+        if value
+        else "–"
+    )
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
         format_datetime(value, fmt) if value else "–"
     )

@@ -85,3 +85,17 @@ def create_user_command(email, display_name, role, school_number, campus_names, 
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@campus_cli.command("close-stale")
+@with_appcontext
+def close_stale_command():
+    """Close tickets resolved 7+ days ago that the teacher neither confirmed nor reopened.
+
+    Safe to run from cron as often as you like (for example: daily at 02:00).
+    """
+    from campus.tickets.services import close_stale
+
+    closed = close_stale()
+    db.session.commit()
+    click.echo(f"Closed {closed} resolved ticket(s) left unconfirmed for 7 days.")

@@ -38,6 +38,8 @@ def load_config(app: Flask, test_config: dict | None = None) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         db_file = Path(app.instance_path) / "campus.db"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if env == "production":
         check_production_secret(app.config.get("SECRET_KEY"))
 

@@ -22,10 +22,10 @@ from campus.models import (
     School,
     Ticket,
     TicketEvent,
-    TicketStatus,
     User,
     utcnow,
 )
+from campus.tickets import services
 
 DEMO_PASSWORD = "campus-demo"  # noqa: S105 - documented demo login
 DEMO_LOGINS = ("teacher@demo.test", "manager@demo.test", "systemhouse@demo.test", "admin@demo.test")
@@ -380,7 +380,7 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
         teachers_by_school.setdefault(teacher.school.id, []).append(teacher)
 
     story = _Story(rng, now)
-    for number in range(1, 651):
+    for _ in range(650):
         school = rng.choice(schools)
         reporter = rng.choice(teachers_by_school[school.id])
         device = rng.choice(devices_by_school[id(school)]) if rng.random() < 0.85 else None
@@ -389,21 +389,14 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
             if device
             else rng.choice([Category.ACCOUNT_LOGIN, Category.SOFTWARE_APP, Category.NETWORK_WIFI])
         )
-        title, description, fix1, fix2 = rng.choice(PROBLEMS[category])
-        ticket = Ticket(
-            number=number,
-            reporter=reporter,
-            school=school,
-            campus_id=school.campus_id,
-            room=device.room if device else rng.choice(ROOMS),
-            device=device,
-            category=category,
-            title=title,
-            description=description,
-            impact=rng.choices(list(Impact), weights=[3, 5, 2])[0],
+        story.play(
+            reporter,
+            device,
+            category,
+            rng.choice(PROBLEMS[category]),
+            manager_of[school.campus_id],
+            rng.choice(system_house),
         )
-        story.play(ticket, manager_of[school.campus_id], rng.choice(system_house), fix1, fix2)
-        db.session.add(ticket)
     db.session.flush()
     return current_counts()
 
@@ -414,7 +407,7 @@ def _ascii(name: str) -> str:
 
 
 class _Story:
-    """Plays one ticket's life: who did what when, as events with consistent timestamps."""
+    """Plays one ticket's life through the workflow services, back-dated to a school day."""
 
     def __init__(self, rng: random.Random, now: datetime):
         self.rng = rng
@@ -425,13 +418,14 @@ class _Story:
         while day.weekday() >= 5:
             day -= timedelta(days=1)
         local = day.replace(hour=self.rng.randint(7, 14), minute=self.rng.randint(0, 59))
-        return min(local.astimezone(self.now.tzinfo), self.now - timedelta(minutes=5))
+        return min(local.astimezone(self.now.tzinfo), self.now - timedelta(minutes=30))
 
     def _later(self, when: datetime, hours: float) -> datetime:
         return min(when + timedelta(hours=hours), self.now - timedelta(minutes=1))
 
-    def play(self, ticket: Ticket, manager: User, admin: User, fix1: str, fix2: str) -> None:
+    def play(self, reporter, device, category, problem, manager, admin) -> None:
         rng = self.rng
+        title, description, fix1, fix2 = problem
         # One ticket in eight is from the last two weeks; those stop in an open state.
         recent = rng.random() < 0.12
         age = rng.uniform(0.1, 14) if recent else rng.uniform(14, 365)
@@ -441,124 +435,76 @@ class _Story:
             else "done"
         )
         t = self._school_time(age)
-        ticket.created_at = t
-        ticket.status, ticket.level = TicketStatus.NEW, 1
-        self.event(ticket, ticket.reporter, "created", t, None, TicketStatus.NEW, None, 1)
-
+        ticket = services.report_ticket(
+            reporter,
+            title=title,
+            description=description,
+            category=category,
+            impact=rng.choices(list(Impact), weights=[3, 5, 2])[0],
+            room=device.room if device else rng.choice(ROOMS),
+            device_id=device.id if device else None,
+            now=t,
+        )
         if rng.random() < 0.05:
-            self.step(
-                ticket,
-                ticket.reporter,
-                "cancelled",
-                self._later(t, 2),
-                TicketStatus.CANCELLED,
-                text="Hat sich erledigt, war ein Bedienfehler.",
+            services.cancel(
+                reporter, ticket, "Hat sich erledigt, war ein Bedienfehler.", now=self._later(t, 2)
             )
-            ticket.closed_at = ticket.events[-1].created_at
             return
         if stop == "new":
             return
         t = self._later(t, rng.uniform(0.2, 6))
-        ticket.assignee = manager
-        ticket.first_response_at = t
-        self.step(ticket, manager, "claimed", t, TicketStatus.IN_PROGRESS)
+        services.claim(manager, ticket, now=t)
         if stop == "waiting" or rng.random() < 0.2:
             t = self._later(t, rng.uniform(0.5, 4))
-            self.step(
-                ticket,
+            services.wait(
                 manager,
-                "waiting",
-                t,
-                TicketStatus.WAITING,
-                text="Seit wann tritt das auf, und betrifft es auch andere Geräte?",
+                ticket,
+                "Seit wann tritt das auf, und betrifft es auch andere Geräte?",
+                now=t,
             )
             if stop == "waiting":
                 return
             t = self._later(t, rng.uniform(1, 20))
-            self.step(
-                ticket,
-                ticket.reporter,
-                "replied",
-                t,
-                TicketStatus.IN_PROGRESS,
-                text="Seit Montag, nur dieses Gerät.",
-            )
+            services.reply(reporter, ticket, "Seit Montag, nur dieses Gerät.", now=t)
         if stop == "in_progress":
             return
         escalate = stop in ("escalated", "l2") or (stop == "done" and rng.random() < 0.35)
         if not escalate:
             t = self._later(t, rng.uniform(1, 48))
-            self.resolve(ticket, manager, t, 1, fix1)
+            services.resolve(manager, ticket, fix1, now=t)
+            self.answer(ticket, reporter, t)
             return
         t = self._later(t, rng.uniform(1, 24))
-        ticket.escalated_at = t
-        ticket.assignee = None
-        self.step(
-            ticket,
+        services.escalate(
             manager,
-            "escalated",
-            t,
-            TicketStatus.ESCALATED,
-            level=2,
-            text="Symptome: siehe Beschreibung. Versucht: Neustart, Kabeltausch, "
-            "Zurücksetzen. Gerätedaten: siehe Inventar. Reproduzierbar: ja.",
+            ticket,
+            {
+                "symptoms": description,
+                "steps_tried": "Neustart, Kabel und Netzteil getauscht, Einstellungen geprüft.",
+                "device_data": (
+                    f"{device.inventory_number}, {device.model}, SN {device.serial_number}"
+                    if device
+                    else "Kein Gerät (Konto/Dienst)"
+                ),
+                "reproduce": "Tritt bei jedem Start auf; im Raum nachvollzogen.",
+            },
+            now=t,
         )
         if stop == "escalated":
             return
         t = self._later(t, rng.uniform(2, 72))
-        ticket.assignee = admin
-        self.step(ticket, admin, "claimed", t, TicketStatus.IN_PROGRESS)
+        services.claim(admin, ticket, now=t)
         if stop == "l2":
             return
         t = self._later(t, rng.uniform(4, 120))
-        ticket.l1_capable = rng.random() < 0.2
-        self.resolve(ticket, admin, t, 2, fix2)
+        services.resolve(admin, ticket, fix2, l1_capable=rng.random() < 0.2, now=t)
+        self.answer(ticket, reporter, t)
 
-    def resolve(self, ticket: Ticket, actor: User, t: datetime, level: int, fix: str):
-        ticket.resolved_at, ticket.resolved_level = t, level
-        self.step(ticket, actor, "resolved", t, TicketStatus.RESOLVED, text=fix)
-        if (self.now - t).days < 7:
-            return  # awaiting the teacher's confirmation
-        confirmed = self.rng.random() < 0.6
-        t = self._later(t, self.rng.uniform(1, 48) if confirmed else 24 * 7)
-        ticket.closed_at = t
-        actor = ticket.reporter if confirmed else None
-        self.step(ticket, actor, "confirmed" if confirmed else "closed", t, TicketStatus.CLOSED)
-
-    def step(self, ticket, actor, kind, when, status, level=None, text="", internal=False):
-        old_status, old_level = ticket.status, ticket.level
-        ticket.status = status
-        if level is not None:
-            ticket.level = level
-        ticket.updated_at = when
-        self.event(
-            ticket, actor, kind, when, old_status, status, old_level, ticket.level, text, internal
-        )
-
-    def event(
-        self,
-        ticket,
-        actor,
-        kind,
-        when,
-        old_status,
-        new_status,
-        old_level,
-        new_level,
-        text="",
-        internal=False,
-    ):
-        ticket.events.append(
-            TicketEvent(
-                actor=actor,
-                kind=kind,
-                created_at=when,
-                old_status=old_status,
-                new_status=new_status,
-                old_level=old_level,
-                new_level=new_level,
-                text=text,
-                internal=internal,
-            )
-        )
-        ticket.updated_at = when
+    def answer(self, ticket: Ticket, reporter: User, resolved: datetime) -> None:
+        """Most teachers confirm; the rest are closed automatically after 7 days."""
+        if (self.now - resolved).days < 7:
+            return  # still awaiting the teacher's confirmation
+        if self.rng.random() < 0.6:
+            services.confirm(reporter, ticket, now=self._later(resolved, self.rng.uniform(1, 48)))
+        else:
+            services.close_unconfirmed(ticket, now=resolved + timedelta(days=7, hours=1))

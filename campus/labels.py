@@ -47,12 +47,46 @@ STATUS_LABELS = {
     TicketStatus.CANCELLED: _l("Cancelled"),
 }
 
+ACTION_LABELS = {
+    "claim": _l("Take on"),
+    "assign": _l("Assign"),
+    "reply": _l("Reply"),
+    "note": _l("Internal note"),
+    "wait": _l("Ask the teacher"),
+    "resolve": _l("Resolve"),
+    "escalate": _l("Escalate to the system house"),
+    "return": _l("Return to level 1"),
+    "confirm": _l("Confirm solution"),
+    "reopen": _l("Reopen"),
+    "cancel": _l("Cancel ticket"),
+    "close": _l("Close"),
+}
+
+# How each event reads in the ticket's history ("%(actor)s" is who did it).
+EVENT_LABELS = {
+    "created": _l("reported the problem"),
+    "claimed": _l("took on the ticket"),
+    "assigned": _l("assigned the ticket"),
+    "replied": _l("replied"),
+    "noted": _l("added an internal note"),
+    "waiting": _l("asked a question"),
+    "resolved": _l("resolved the ticket"),
+    "escalated": _l("escalated the ticket to the system house"),
+    "returned": _l("returned the ticket to the campus manager"),
+    "confirmed": _l("confirmed the solution"),
+    "reopened": _l("reopened the ticket"),
+    "cancelled": _l("cancelled the ticket"),
+    "closed": _l("closed the ticket"),
+}
+
 ALL_LABELS = {
     "role": ROLE_LABELS,
     "device_type": DEVICE_TYPE_LABELS,
     "category": CATEGORY_LABELS,
     "impact": IMPACT_LABELS,
     "status": STATUS_LABELS,
+    "action": ACTION_LABELS,
+    "event": EVENT_LABELS,
 }
 
 

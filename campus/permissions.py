@@ -1,11 +1,18 @@
-"""Who may see and do what: the one place for access rules."""
+"""Who may see and do what: the one place for access rules.
+
+Every rule exists twice, in the same words: for one object (`can_view_ticket`)
+and as a query filter for lists (`visible_tickets`), so a list never shows what
+the detail page would refuse.
+"""
 
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import Select, false
 
-from campus.models import Role, User
+from campus.models import Role, Ticket, User
+from campus.tickets.workflow import SUPPORT_SIDES, Side
 
 
 def is_admin(user: User) -> bool:
@@ -33,3 +40,63 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+# --- tickets ---------------------------------------------------------------
+
+
+def can_report(user: User) -> bool:
+    """Teachers report problems, for the school they belong to."""
+    return user.is_authenticated and user.role == Role.TEACHER and user.school_id is not None
+
+
+def is_support(user: User) -> bool:
+    return user.is_authenticated and user.role in (Role.CAMPUS_MANAGER, Role.SYSTEM_HOUSE)
+
+
+def sides_of(user: User, ticket: Ticket) -> set[Side]:
+    """The roles `user` plays on this ticket (none: they may not see it)."""
+    sides: set[Side] = set()
+    if not user.is_authenticated:
+        return sides
+    if ticket.reporter_id == user.id:
+        sides.add(Side.REPORTER)
+    if user.role == Role.CAMPUS_MANAGER and ticket.campus_id in user.campus_ids:
+        sides.add(Side.MANAGER)
+    if user.role == Role.SYSTEM_HOUSE and ticket.escalated_at is not None:
+        sides.add(Side.SYSTEM_HOUSE)
+    return sides
+
+
+def can_view_ticket(user: User, ticket: Ticket) -> bool:
+    """Reporter, the campus's managers, the system house once escalated, admins (read-only)."""
+    return is_admin(user) or bool(sides_of(user, ticket))
+
+
+def sees_internal(user: User, ticket: Ticket) -> bool:
+    """Internal notes and the fault analysis: the support side and admins, never teachers."""
+    return is_admin(user) or bool(sides_of(user, ticket) & SUPPORT_SIDES)
+
+
+def visible_tickets(user: User, query: Select) -> Select:
+    """Restrict a ticket query to what `user` may see (the list twin of can_view_ticket)."""
+    if not user.is_authenticated:
+        return query.where(false())
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.TEACHER:
+        return query.where(Ticket.reporter_id == user.id)
+    if user.role == Role.CAMPUS_MANAGER:
+        return query.where(Ticket.campus_id.in_(user.campus_ids))
+    if user.role == Role.SYSTEM_HOUSE:
+        return query.where(Ticket.escalated_at.is_not(None))
+    return query.where(false())
+
+
+def can_be_assigned(user: User, ticket: Ticket, level: int) -> bool:
+    """Who may hold a ticket: an active manager of its campus at level 1, system house at 2."""
+    if not user.active:
+        return False
+    if level == 1:
+        return user.role == Role.CAMPUS_MANAGER and ticket.campus_id in user.campus_ids
+    return user.role == Role.SYSTEM_HOUSE

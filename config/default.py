@@ -28,7 +28,10 @@ LANGUAGES = ["de", "en"]
 BOOTSTRAP_SERVE_LOCAL = True
 BOOTSTRAP_BOOTSWATCH_THEME = None
 
-# Upload size limit for whole requests (photos come with issue "Ticket workflow").
+# Ticket photos: 3 x 10 MB at most, plus the form.
 MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+# Where photos are stored: outside static/, shared by all app servers
+# (default: instance/uploads).
+UPLOAD_FOLDER = None
 
 ITEMS_PER_PAGE = 25

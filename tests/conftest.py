@@ -114,6 +114,11 @@ def make_user(app, make_school, make_campus):
     return make
 
 
+def logged_in(client) -> bool:
+    """Whether the client's session belongs to a logged-in user."""
+    return client.get("/auth/password").status_code == 200
+
+
 def login(client, email, password=PASSWORD):
     return client.post("/auth/login", data={"email": email, "password": password})
 

@@ -1,11 +1,12 @@
 """The start page each role lands on after login."""
 
-from flask import redirect, render_template, url_for
+from flask import redirect, url_for
 from flask_login import current_user
 
 from campus.auth.forms import LanguageForm
 from campus.main import bp
-from campus.permissions import is_admin
+from campus.models import Role
+from campus.permissions import can_report, is_admin
 
 
 @bp.route("/")
@@ -15,7 +16,9 @@ def index():
         return redirect(url_for("auth.login"))
     if is_admin(current_user):
         return redirect(url_for("admin.overview"))
-    return render_template("main/home.html")
+    if can_report(current_user) or current_user.role == Role.TEACHER:
+        return redirect(url_for("tickets.mine"))
+    return redirect(url_for("tickets.queue"))
 
 
 @bp.app_context_processor

@@ -6,9 +6,11 @@ from campus.models.org import Campus, School, campus_managers
 from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
+    FaultAnalysis,
     Impact,
     Ticket,
     TicketEvent,
+    TicketPhoto,
     TicketStatus,
 )
 from campus.models.user import Role, User, normalize_email
@@ -20,11 +22,13 @@ __all__ = [
     "Category",
     "Device",
     "DeviceType",
+    "FaultAnalysis",
     "Impact",
     "Role",
     "School",
     "Ticket",
     "TicketEvent",
+    "TicketPhoto",
     "TicketStatus",
     "User",
     "campus_managers",

@@ -66,6 +66,8 @@ class Ticket(Base):
         Index("ix_tickets_reporter_created", "reporter_id", "created_at"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_device_created", "device_id", "created_at"),
+        # The system house's queue: tickets that were escalated, by status.
+        Index("ix_tickets_level_status_created", "level", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +85,9 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(20), default=TicketStatus.NEW)
     level: Mapped[int] = mapped_column(Integer, default=1)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The campus manager who last worked on it at level 1: a returned or reopened
+    # ticket goes back to them.
+    l1_assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -95,11 +100,18 @@ class Ticket(Base):
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    l1_assignee: Mapped[User | None] = relationship(foreign_keys=[l1_assignee_id])
     campus: Mapped[Campus] = relationship()
     school: Mapped[School] = relationship()
     device: Mapped[Device | None] = relationship()
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list["TicketPhoto"]] = relationship(
+        back_populates="ticket", order_by="TicketPhoto.id", cascade="all, delete-orphan"
+    )
+    analyses: Mapped[list["FaultAnalysis"]] = relationship(
+        back_populates="ticket", order_by="FaultAnalysis.id", cascade="all, delete-orphan"
     )
 
     @property
@@ -133,3 +145,44 @@ class TicketEvent(Base):
 
     def __repr__(self) -> str:
         return f"<TicketEvent {self.id} {self.kind} on {self.ticket_id}>"
+
+
+class TicketPhoto(Base):
+    """A photo the reporter attached; the file lives outside static/ under a random name."""
+
+    __tablename__ = "ticket_photos"
+    __table_args__ = (
+        CheckConstraint(
+            "content_type IN ('image/jpeg', 'image/png', 'image/webp')", name="content_type"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(20))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="photos")
+
+
+class FaultAnalysis(Base):
+    """The campus manager's structured analysis that goes with an escalation."""
+
+    __tablename__ = "fault_analyses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_events.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    symptoms: Mapped[str] = mapped_column(Text)
+    steps_tried: Mapped[str] = mapped_column(Text)
+    device_data: Mapped[str] = mapped_column(Text)
+    reproduce: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="analyses")
+    event: Mapped[TicketEvent | None] = relationship()
+    author: Mapped[User | None] = relationship()

@@ -5,7 +5,7 @@ from sqlalchemy import func
 
 from campus.extensions import db
 from campus.models import Campus, Role, School, Ticket, User
-from tests.conftest import PASSWORD, field_errors, login
+from tests.conftest import PASSWORD, field_errors, logged_in, login
 
 ADMIN_PAGES = [
     "/admin/",
@@ -269,14 +269,14 @@ def test_admin_deactivates_a_user_who_then_cannot_log_in(app, client, login_as, 
     teacher = make_user(Role.TEACHER)
     teacher_browser = app.test_client()
     login(teacher_browser, teacher.email)
-    assert teacher_browser.get("/").status_code == 200
+    assert logged_in(teacher_browser)
 
     login_as(Role.ADMIN)
     response = client.post(f"/admin/users/{teacher.id}/active", data={"active": "0"})
     assert response.status_code == 302
     db.session.refresh(teacher)
     assert teacher.active is False
-    assert teacher_browser.get("/").status_code == 302  # running session ended
+    assert not logged_in(teacher_browser)  # running session ended
     assert login(app.test_client(), teacher.email, PASSWORD).status_code == 422
     assert db.session.get(User, teacher.id) is not None  # never deleted
 

@@ -6,7 +6,7 @@ import pytest
 
 from campus.extensions import db
 from campus.models import Role, User
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, logged_in, login
 
 
 def test_user_logs_in_with_email_in_any_case_and_lands_on_start_page(client, make_user):
@@ -14,9 +14,10 @@ def test_user_logs_in_with_email_in_any_case_and_lands_on_start_page(client, mak
     response = login(client, "  Anna.Becker@Example.ORG ")
     assert response.status_code == 302
     assert response.location == "/"
-    page = client.get("/")
+    page = client.get("/", follow_redirects=True)
     assert page.status_code == 200
     assert user.display_name in page.text
+    assert "Meine Tickets" in page.text
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user):
@@ -29,7 +30,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, make_user)
         return re.search(r'id="password-error"[^>]*>([^<]*)<', html).group(1)
 
     assert message(wrong_password.text) == message(unknown_email.text)
-    assert client.get("/").status_code == 302  # still logged out
+    assert not logged_in(client)  # still logged out
 
 
 def test_deactivated_user_cannot_log_in(client, make_user):
@@ -38,17 +39,17 @@ def test_deactivated_user_cannot_log_in(client, make_user):
     db.session.commit()
     response = login(client, user.email)
     assert response.status_code == 422
-    assert client.get("/").location == "/auth/login"
+    assert not logged_in(client)
 
 
 def test_deactivation_ends_a_running_session(client, make_user):
     user = make_user(Role.TEACHER)
     login(client, user.email)
-    assert client.get("/").status_code == 200
+    assert logged_in(client)
     user.active = False
     user.session_version += 1
     db.session.commit()
-    assert client.get("/").status_code == 302
+    assert not logged_in(client)
 
 
 def test_login_redirects_only_to_local_next_targets(client, make_user):
@@ -69,7 +70,7 @@ def test_logout_needs_post_and_ends_the_session(client, login_as):
     login_as(Role.TEACHER)
     assert client.get("/auth/logout").status_code == 405
     assert client.post("/auth/logout").status_code == 302
-    assert client.get("/").location == "/auth/login"
+    assert not logged_in(client)
 
 
 def test_pages_need_login(client):
@@ -82,7 +83,7 @@ def test_user_changes_password_and_other_sessions_end(app, client, login_as):
     user = login_as(Role.TEACHER)
     other_device = app.test_client()
     login(other_device, user.email)
-    assert other_device.get("/").status_code == 200
+    assert logged_in(other_device)
 
     response = client.post(
         "/auth/password",
@@ -93,8 +94,8 @@ def test_user_changes_password_and_other_sessions_end(app, client, login_as):
         },
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 200  # this session goes on
-    assert other_device.get("/").status_code == 302  # the other one ended
+    assert logged_in(client)  # this session goes on
+    assert not logged_in(other_device)  # the other one ended
     client.post("/auth/logout")
     assert login(client, user.email, PASSWORD).status_code == 422
     assert login(client, user.email, "a-new-long-password").status_code == 302
@@ -138,7 +139,7 @@ def test_forms_without_csrf_token_are_rejected(app, client, make_user):
     response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 400
     assert "Formular" in response.text
-    assert client.get("/").location == "/auth/login"
+    assert not logged_in(client)
 
 
 def test_forms_with_csrf_token_work(app, client, make_user):

@@ -37,11 +37,11 @@ def test_logged_in_user_switches_language_and_it_is_remembered(app, client, logi
     )
     assert response.status_code == 302
     assert db.session.get(User, user.id).locale == "en"
-    assert '<html lang="en">' in client.get("/").text
+    assert '<html lang="en">' in client.get("/auth/password").text
     # The preference follows the user to another device.
     other = app.test_client()
     other.post("/auth/login", data={"email": user.email, "password": "correct-horse-battery"})
-    assert '<html lang="en">' in other.get("/").text
+    assert '<html lang="en">' in other.get("/auth/password").text
 
 
 @pytest.mark.parametrize("locale", ["de"])

@@ -1,0 +1,25 @@
+// Small enhancements; every page works without them.
+(function () {
+  "use strict";
+  // A search box that narrows a long <select> (the device picker) as you type.
+  document.querySelectorAll("[data-filter-select]").forEach(function (input) {
+    var select = document.getElementById(input.dataset.filterSelect);
+    if (!select) return;
+    input.hidden = false;
+    input.addEventListener("input", function () {
+      var term = input.value.trim().toLowerCase();
+      var firstMatch = null;
+      select.querySelectorAll("option").forEach(function (option) {
+        if (!option.value) return; // keep "not listed"
+        var group = option.parentElement.tagName === "OPTGROUP" ? option.parentElement.label : "";
+        var match = !term || (option.text + " " + group).toLowerCase().indexOf(term) !== -1;
+        option.hidden = !match;
+        if (match && !firstMatch) firstMatch = option;
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !Array.prototype.some.call(group.children, function (o) { return !o.hidden; });
+      });
+      if (term && firstMatch) select.value = firstMatch.value;
+    });
+  });
+})();

@@ -1,0 +1,115 @@
+"""Read-only ticket lists: the queues and "my tickets", always through the access filter."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Select, case, or_, select
+from sqlalchemy.orm import selectinload
+
+from campus.extensions import db
+from campus.models import OPEN_STATUSES, Impact, Role, Ticket, TicketStatus, User, utcnow
+from campus.permissions import visible_tickets
+
+IMPACT_ORDER = case(
+    {Impact.BLOCKING.value: 0, Impact.IMPAIRED.value: 1, Impact.MINOR.value: 2},
+    value=Ticket.impact,
+    else_=3,
+)
+SORTS = ("impact", "age", "newest")
+
+
+@dataclass
+class TicketFilter:
+    """What a queue shows; empty fields filter nothing."""
+
+    status: str = ""  # a status, or "open" for every open status
+    level: int | None = None
+    campus_id: int | None = None
+    school_id: int | None = None
+    category: str = ""
+    impact: str = ""
+    assignee: str = ""  # a user id, "mine" or "none"
+    older_than_days: int | None = None
+    q: str = ""
+    sort: str = "impact"
+
+
+def default_filter(user: User) -> TicketFilter:
+    """Each role's first view: managers their open level-1 work, the system house its queue."""
+    if user.role == Role.CAMPUS_MANAGER:
+        return TicketFilter(status="open", level=1)
+    if user.role == Role.SYSTEM_HOUSE:
+        return TicketFilter(status="open", level=2)
+    if user.role == Role.TEACHER:
+        return TicketFilter(sort="newest")
+    return TicketFilter(sort="newest")
+
+
+def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Select:
+    """The tickets `user` may see, filtered and sorted, with what a list row shows loaded."""
+    query = visible_tickets(user, select(Ticket))
+    if f.status == "open":
+        query = query.where(Ticket.status.in_(OPEN_STATUSES))
+    elif f.status in set(TicketStatus):
+        query = query.where(Ticket.status == f.status)
+    if f.level in (1, 2):
+        query = query.where(Ticket.level == f.level)
+    if f.campus_id:
+        query = query.where(Ticket.campus_id == f.campus_id)
+    if f.school_id:
+        query = query.where(Ticket.school_id == f.school_id)
+    if f.category:
+        query = query.where(Ticket.category == f.category)
+    if f.impact:
+        query = query.where(Ticket.impact == f.impact)
+    if f.assignee == "mine":
+        query = query.where(Ticket.assignee_id == user.id)
+    elif f.assignee == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        query = query.where(Ticket.assignee_id == int(f.assignee))
+    if f.older_than_days:
+        query = query.where(
+            Ticket.created_at <= (now or utcnow()) - timedelta(days=f.older_than_days)
+        )
+    if f.q:
+        term = f.q.strip().lstrip("#")
+        conditions = [Ticket.title.ilike(f"%{term}%")]
+        if term.isdigit():
+            conditions.append(Ticket.number == int(term))
+        query = query.where(or_(*conditions))
+    if f.sort == "age":
+        query = query.order_by(Ticket.created_at, Ticket.id)
+    elif f.sort == "newest":
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    else:
+        query = query.order_by(IMPACT_ORDER, Ticket.created_at, Ticket.id)
+    return query.options(
+        selectinload(Ticket.school),
+        selectinload(Ticket.device),
+        selectinload(Ticket.assignee),
+        selectinload(Ticket.reporter),
+    )
+
+
+def device_history(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+    """Earlier tickets about the same device that `user` may see, newest first."""
+    if ticket.device_id is None:
+        return []
+    query = (
+        select(Ticket)
+        .where(Ticket.device_id == ticket.device_id, Ticket.id != ticket.id)
+        .where(Ticket.created_at <= ticket.created_at)
+        .order_by(Ticket.created_at.desc())
+        .limit(limit)
+        .options(selectinload(Ticket.events))
+    )
+    return list(db.session.scalars(visible_tickets(user, query)))
+
+
+def solution_of(ticket: Ticket) -> str:
+    """The text of the ticket's last resolution, if any (events must be loaded)."""
+    for event in reversed(ticket.events):
+        if event.kind == "resolved":
+            return event.text
+    return ""

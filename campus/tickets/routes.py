@@ -1,0 +1,369 @@
+"""Ticket pages: report a problem, my tickets, the queues, the ticket page and its actions."""
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from campus.exceptions import DomainError, FieldErrors, InvalidInput
+from campus.extensions import db
+from campus.formhelpers import attach_error, form_status
+from campus.labels import ACTION_LABELS
+from campus.models import Campus, Device, Role, School, Ticket, TicketPhoto, User
+from campus.permissions import (
+    can_be_assigned,
+    can_report,
+    can_view_ticket,
+    is_support,
+    sees_internal,
+    sides_of,
+)
+from campus.tickets import bp
+from campus.tickets.forms import (
+    AssignForm,
+    ConfirmActionForm,
+    EscalateForm,
+    ReportForm,
+    ResolveForm,
+    TextForm,
+)
+from campus.tickets.photos import photo_path, read_upload
+from campus.tickets.queries import (
+    SORTS,
+    TicketFilter,
+    default_filter,
+    device_history,
+    solution_of,
+    ticket_query,
+)
+from campus.tickets.services import ACTIONS, report_ticket
+from campus.tickets.workflow import Action, actions_for
+
+ACTION_FORMS = {
+    Action.CLAIM: ConfirmActionForm,
+    Action.CONFIRM: ConfirmActionForm,
+    Action.ASSIGN: AssignForm,
+    Action.ESCALATE: EscalateForm,
+    Action.RESOLVE: ResolveForm,
+}
+
+
+def _visible_ticket_or_404(ticket_id: int) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not can_view_ticket(current_user, ticket):
+        abort(404)  # a ticket you may not see does not exist for you
+    return ticket
+
+
+# --- report a problem ------------------------------------------------------------
+
+
+def _device_choices(school_id: int) -> list[SelectChoice]:
+    devices = db.session.scalars(
+        select(Device)
+        .where(Device.school_id == school_id)
+        .order_by(Device.room, Device.inventory_number)
+    )
+    choices = [SelectChoice("", _("– not listed / don't know –"))]
+    for device in devices:
+        text = f"{device.inventory_number} · {device.model or device.type}"
+        choices.append(SelectChoice(device.id, text, optgroup=device.room or _("No room")))
+    return choices
+
+
+def _rooms(school_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Device.room)
+            .where(Device.school_id == school_id, Device.room != "")
+            .distinct()
+            .order_by(Device.room)
+        )
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def report():
+    if not can_report(current_user):
+        abort(403)
+    form = ReportForm()
+    form.device_id.choices = _device_choices(current_user.school_id)
+    if request.method == "GET":
+        form.device_id.data = request.args.get("device", type=int)
+        form.room.data = request.args.get("room", "")
+        form.impact.data = form.impact.data or "impaired"
+    if form.validate_on_submit():
+        uploads = [
+            read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename
+        ]
+        try:
+            ticket = report_ticket(
+                current_user,
+                title=form.title.data,
+                description=form.description.data,
+                category=form.category.data,
+                impact=form.impact.data,
+                room=form.room.data,
+                device_id=form.device_id.data,
+                photos=uploads,
+                upload_folder=current_app.config["UPLOAD_FOLDER"],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your report #%(number)s has been sent to your campus manager.",
+                    number=ticket.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    return render_template(
+        "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
+    ), form_status(form)
+
+
+# --- lists -------------------------------------------------------------------------
+
+
+def _per_page() -> int:
+    return current_app.config["ITEMS_PER_PAGE"]
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    query = ticket_query(current_user, TicketFilter(sort="newest")).where(
+        Ticket.reporter_id == current_user.id
+    )
+    page = db.paginate(query, per_page=_per_page(), error_out=False)
+    return render_template("tickets/mine.html", page=page)
+
+
+def _filter_from_args(user: User) -> TicketFilter:
+    if not request.args:
+        return default_filter(user)
+    args = request.args
+    sort = args.get("sort", "impact")
+    return TicketFilter(
+        status=args.get("status", ""),
+        level=args.get("level", type=int),
+        campus_id=args.get("campus", type=int),
+        school_id=args.get("school", type=int),
+        category=args.get("category", ""),
+        impact=args.get("impact", ""),
+        assignee=args.get("assignee", ""),
+        older_than_days=args.get("older", type=int),
+        q=args.get("q", "")[:100],
+        sort=sort if sort in SORTS else "impact",
+    )
+
+
+@bp.route("/")
+@login_required
+def queue():
+    if current_user.role == Role.TEACHER:
+        return redirect(url_for("tickets.mine"))
+    f = _filter_from_args(current_user)
+    page = db.paginate(ticket_query(current_user, f), per_page=_per_page(), error_out=False)
+    return render_template("tickets/queue.html", page=page, f=f, **_filter_options())
+
+
+def _filter_options() -> dict:
+    """The choices in the filter bar, limited to what the user can see."""
+    user = current_user
+    if user.role == Role.CAMPUS_MANAGER:
+        campus_ids = user.campus_ids
+        assignees = [
+            u
+            for u in db.session.scalars(
+                select(User)
+                .join(User.managed_campuses)
+                .where(Campus.id.in_(campus_ids), User.active.is_(True))
+                .order_by(User.display_name)
+                .distinct()
+            )
+        ]
+    else:
+        campus_ids = None
+        assignees = (
+            list(
+                db.session.scalars(
+                    select(User)
+                    .where(User.role == Role.SYSTEM_HOUSE, User.active.is_(True))
+                    .order_by(User.display_name)
+                )
+            )
+            if user.role in (Role.SYSTEM_HOUSE, Role.ADMIN)
+            else []
+        )
+    schools_query = select(School).order_by(School.name)
+    campuses_query = select(Campus).order_by(Campus.name)
+    if campus_ids is not None:
+        schools_query = schools_query.where(School.campus_id.in_(campus_ids))
+        campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
+    return {
+        "schools": db.session.scalars(schools_query).all(),
+        "campuses": db.session.scalars(campuses_query).all(),
+        "assignees": assignees,
+    }
+
+
+# --- the ticket page and its actions ------------------------------------------------
+
+
+def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
+    if ticket.level == 1:
+        candidates = select(User).join(User.managed_campuses).where(Campus.id == ticket.campus_id)
+    else:
+        candidates = select(User).where(User.role == Role.SYSTEM_HOUSE)
+    users = db.session.scalars(
+        candidates.where(User.active.is_(True)).order_by(User.display_name).distinct()
+    )
+    return [
+        SelectChoice(u.id, u.display_name)
+        for u in users
+        if can_be_assigned(u, ticket, ticket.level)
+    ]
+
+
+def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = None) -> dict:
+    forms = {}
+    for action in allowed:
+        if posted and posted[0] == action:
+            forms[action] = posted[1]
+            continue
+        form_class = ACTION_FORMS.get(action, TextForm)
+        form = form_class(formdata=None, prefix=action.value)
+        if action == Action.ESCALATE and ticket.device is not None:
+            device = ticket.device
+            form.device_data.data = "\n".join(
+                part
+                for part in (
+                    f"{_('Inventory number')}: {device.inventory_number}",
+                    f"{_('Model')}: {device.model}" if device.model else "",
+                    f"{_('Serial number')}: {device.serial_number}" if device.serial_number else "",
+                    f"{_('Room')}: {device.room}" if device.room else "",
+                )
+                if part
+            )
+        forms[action] = form
+    if Action.ASSIGN in forms:
+        forms[Action.ASSIGN].assignee_id.choices = _assignee_choices(ticket)
+    return forms
+
+
+def _render_ticket(
+    ticket: Ticket, posted: tuple | None = None, error: str | None = None, status: int = 200
+):
+    internal = sees_internal(current_user, ticket)
+    sides = sides_of(current_user, ticket)
+    allowed = actions_for(sides, ticket.status, ticket.level)
+    events = [e for e in ticket.events if internal or not e.internal]
+    history = device_history(current_user, ticket) if internal else []
+    return render_template(
+        "tickets/detail.html",
+        ticket=ticket,
+        events=events,
+        internal=internal,
+        analysis=ticket.analyses[-1] if internal and ticket.analyses else None,
+        history=history,
+        solution_of=solution_of,
+        forms=_action_forms(ticket, allowed, posted),
+        Action=Action,
+        error=error,
+        is_support=is_support(current_user),
+    ), status
+
+
+@bp.route("/<int:ticket_id>")
+@login_required
+def detail(ticket_id: int):
+    return _render_ticket(_visible_ticket_or_404(ticket_id))
+
+
+@bp.route("/<int:ticket_id>/<action>", methods=["POST"])
+@login_required
+def act(ticket_id: int, action: str):
+    ticket = _visible_ticket_or_404(ticket_id)
+    try:
+        action = Action(action)
+    except ValueError:
+        abort(404)
+    if action not in ACTIONS:
+        abort(404)
+    form = ACTION_FORMS.get(action, TextForm)(prefix=action.value)
+    if action == Action.ASSIGN:
+        form.assignee_id.choices = _assignee_choices(ticket)
+    if not form.validate_on_submit():
+        return _render_ticket(ticket, (action, form), status=422)
+    try:
+        _perform(action, ticket, form)
+    except (FieldErrors, InvalidInput) as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return _render_ticket(ticket, (action, form), status=422)
+    except DomainError as error:
+        db.session.rollback()
+        return _render_ticket(
+            ticket, (action, form), error=str(error.message), status=error.status_code
+        )
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+
+
+def _perform(action: Action, ticket: Ticket, form) -> None:
+    service = ACTIONS[action]
+    if action in (Action.CLAIM,):
+        service(current_user, ticket)
+    elif action == Action.ASSIGN:
+        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        service(current_user, ticket, assignee)
+    elif action == Action.ESCALATE:
+        service(
+            current_user,
+            ticket,
+            {
+                "symptoms": form.symptoms.data,
+                "steps_tried": form.steps_tried.data,
+                "device_data": form.device_data.data,
+                "reproduce": form.reproduce.data,
+            },
+        )
+    elif action == Action.RESOLVE:
+        service(current_user, ticket, form.text.data, l1_capable=form.l1_capable.data)
+    elif action == Action.CONFIRM:
+        service(current_user, ticket)
+    else:
+        service(current_user, ticket, form.text.data)
+
+
+@bp.route("/<int:ticket_id>/photos/<int:photo_id>")
+@login_required
+def photo(ticket_id: int, photo_id: int):
+    ticket = _visible_ticket_or_404(ticket_id)
+    photo = db.session.get(TicketPhoto, photo_id)
+    if photo is None or photo.ticket_id != ticket.id:
+        abort(404)
+    path = photo_path(current_app.config["UPLOAD_FOLDER"], photo.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=photo.content_type, max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Disposition"] = "inline"
+    return response

@@ -1,0 +1,432 @@
+"""Every ticket action: check the workflow table and the actor, change, record the event.
+
+Services flush, never commit; the route (or CLI, or API) commits once. Each takes
+`now` so that tests and the demo can tell a ticket's life at any time.
+"""
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
+from campus.extensions import db
+from campus.labels import ACTION_LABELS, STATUS_LABELS
+from campus.models import (
+    Category,
+    Device,
+    FaultAnalysis,
+    Impact,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from campus.permissions import can_be_assigned, can_report, sides_of
+from campus.tickets.photos import Upload, check_photos, store_photo
+from campus.tickets.workflow import (
+    REOPEN_DAYS,
+    RESPONSES,
+    STALE_DAYS,
+    SUPPORT_SIDES,
+    Action,
+    Rule,
+    Side,
+    known_elsewhere,
+    rule_for,
+)
+
+
+class InvalidTransition(Conflict):
+    """The action is not possible in the ticket's current state."""
+
+
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+ANALYSIS_FIELDS = ("symptoms", "steps_tried", "device_data", "reproduce")
+
+
+# --- reporting ---------------------------------------------------------------
+
+
+def next_ticket_number() -> int:
+    return (db.session.scalar(db.select(func.max(Ticket.number))) or 0) + 1
+
+
+def report_ticket(
+    actor: User,
+    *,
+    title: str,
+    description: str,
+    category: str,
+    impact: str,
+    room: str = "",
+    device_id: int | None = None,
+    photos: list[Upload] | None = None,
+    upload_folder: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """A teacher files a ticket for their school; every problem is reported at once."""
+    if not can_report(actor):
+        raise NotAllowed(_l("Only teachers with a school can report problems."))
+    now = now or utcnow()
+    problems = ErrorCollector()
+    title, description, room = (
+        (title or "").strip(),
+        (description or "").strip(),
+        (room or "").strip(),
+    )
+    if not title:
+        problems.add("title", _l("Please say in a few words what is wrong."))
+    elif len(title) > TITLE_MAX:
+        problems.add("title", _l("Please keep the title under %(n)d characters.", n=TITLE_MAX))
+    if not description:
+        problems.add("description", _l("Please describe the problem."))
+    elif len(description) > TEXT_MAX:
+        problems.add("description", _l("The description is too long."))
+    if category not in set(Category):
+        problems.add("category", _l("Please choose what kind of problem it is."))
+    if impact not in set(Impact):
+        problems.add("impact", _l("Please choose how much it disturbs the lesson."))
+    if len(room) > 60:
+        problems.add("room", _l("Please keep the room under 60 characters."))
+    device = None
+    if device_id:
+        device = db.session.get(Device, device_id)
+        if device is None or device.school_id != actor.school_id:
+            problems.add("device_id", _l("This device does not belong to your school."))
+    checked = []
+    problems.check(lambda: checked.extend(check_photos(photos or [])))
+    problems.raise_if_any()
+
+    ticket = Ticket(
+        number=next_ticket_number(),
+        reporter=actor,
+        school_id=actor.school_id,
+        campus_id=actor.school.campus_id,
+        room=room or (device.room if device else ""),
+        device=device,
+        category=category,
+        impact=impact,
+        title=title,
+        description=description,
+        status=TicketStatus.NEW,
+        level=1,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    _record(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
+    for upload, content_type in checked:
+        stored = store_photo(upload_folder, upload.data, content_type)
+        ticket.photos.append(
+            TicketPhoto(
+                stored_name=stored,
+                original_name=upload.filename[:255],
+                content_type=content_type,
+                size=len(upload.data),
+                created_at=now,
+            )
+        )
+    db.session.flush()
+    return ticket
+
+
+# --- the workflow ------------------------------------------------------------
+
+
+def _record(
+    ticket, actor, kind, now, old_status, new_status, old_level, new_level, text="", internal=False
+) -> TicketEvent:
+    event = TicketEvent(
+        actor=actor,
+        kind=kind,
+        created_at=now,
+        old_status=old_status,
+        new_status=new_status,
+        old_level=old_level,
+        new_level=new_level,
+        text=text,
+        internal=internal,
+    )
+    ticket.events.append(event)
+    ticket.updated_at = now
+    return event
+
+
+def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
+    """Why the action is refused, in one sentence the user understands."""
+    name = ACTION_LABELS[action]
+    if not sides:
+        return NotAllowed(_l("You may not change this ticket."))
+    if not known_elsewhere(action, sides):
+        return NotAllowed(_l("You cannot “%(action)s” on this ticket.", action=name))
+    return InvalidTransition(
+        _l(
+            "“%(action)s” is not possible while the ticket is “%(status)s” at level %(level)d.",
+            action=name,
+            status=STATUS_LABELS[TicketStatus(ticket.status)],
+            level=ticket.level,
+        )
+    )
+
+
+def _authorize(actor: User, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
+    sides = sides_of(actor, ticket)
+    rule = rule_for(action, sides, TicketStatus(ticket.status), ticket.level)
+    if rule is None:
+        raise _refusal(actor, ticket, action, sides)
+    return rule, sides
+
+
+def _text(rule: Rule, text: str | None) -> str:
+    text = (text or "").strip()
+    if rule.text_required and not text:
+        raise InvalidInput(_l("Please write a text for this step."), "text")
+    if len(text) > TEXT_MAX:
+        raise InvalidInput(_l("The text is too long."), "text")
+    return text
+
+
+def _apply(
+    actor: User, ticket: Ticket, action: Action, text: str | None, now: datetime | None, check=None
+) -> TicketEvent:
+    """Run one row of the workflow table: check, move, record. `check` adds the action's
+    own conditions and changes, and runs before anything is recorded."""
+    now = now or utcnow()
+    rule, sides = _authorize(actor, ticket, action)
+    text = _text(rule, text)
+    if check is not None:
+        check(rule, sides, now)
+    old_status, old_level = ticket.status, ticket.level
+    ticket.status = rule.target(TicketStatus(ticket.status))
+    if rule.to_level is not None:
+        ticket.level = rule.to_level
+    if rule.side in SUPPORT_SIDES and action in RESPONSES and ticket.first_response_at is None:
+        ticket.first_response_at = now
+    event = _record(
+        ticket,
+        actor,
+        rule.event,
+        now,
+        old_status,
+        ticket.status,
+        old_level,
+        ticket.level,
+        text,
+        rule.internal,
+    )
+    db.session.flush()
+    return event
+
+
+def _take(ticket: Ticket, user: User) -> None:
+    ticket.assignee = user
+    if ticket.level == 1:
+        ticket.l1_assignee = user
+
+
+def claim(actor: User, ticket: Ticket, now: datetime | None = None) -> TicketEvent:
+    """Take an unassigned ticket: a campus manager at level 1, the system house at level 2."""
+
+    def check(_rule, _sides, _now):
+        if ticket.assignee is not None and ticket.assignee_id != actor.id:
+            raise InvalidTransition(
+                _l("Already taken by %(name)s.", name=ticket.assignee.display_name)
+            )
+        _take(ticket, actor)
+
+    return _apply(actor, ticket, Action.CLAIM, None, now, check)
+
+
+def assign(
+    actor: User, ticket: Ticket, assignee: User | None, now: datetime | None = None
+) -> TicketEvent:
+    """Hand the ticket to a colleague on the same level (or take it over)."""
+
+    def check(_rule, _sides, _now):
+        if assignee is None or not can_be_assigned(assignee, ticket, ticket.level):
+            raise InvalidInput(
+                _l("Please choose a colleague who works on this level and campus."),
+                "assignee_id",
+            )
+        _take(ticket, assignee)
+
+    return _apply(
+        actor, ticket, Action.ASSIGN, assignee.display_name if assignee else "", now, check
+    )
+
+
+def reply(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
+    """A public message: from the teacher, or from the support side to the teacher."""
+    return _apply(actor, ticket, Action.REPLY, text, now)
+
+
+def note(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
+    """An internal note: the support side only, never shown to teachers."""
+    return _apply(actor, ticket, Action.NOTE, text, now)
+
+
+def wait(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
+    """Ask the teacher a question; their reply puts the ticket back to work."""
+    return _apply(actor, ticket, Action.WAIT, text, now)
+
+
+def resolve(
+    actor: User,
+    ticket: Ticket,
+    text: str,
+    l1_capable: bool | None = None,
+    now: datetime | None = None,
+) -> TicketEvent:
+    """Record the solution at the current level; the teacher confirms or reopens."""
+
+    def check(_rule, _sides, when):
+        level = ticket.level
+        ticket.resolved_at = when
+        ticket.resolved_level = level
+        ticket.l1_capable = bool(l1_capable) if level == 2 else None
+        if ticket.assignee is None or level == 1:
+            _take(ticket, actor)
+
+    return _apply(actor, ticket, Action.RESOLVE, text, now, check)
+
+
+def escalate(
+    actor: User, ticket: Ticket, analysis: dict, now: datetime | None = None
+) -> TicketEvent:
+    """Send the ticket to the system house with the manager's structured fault analysis."""
+    cleaned = {key: (analysis.get(key) or "").strip() for key in ANALYSIS_FIELDS}
+
+    def check(_rule, _sides, when):
+        problems = ErrorCollector()
+        messages = {
+            "symptoms": _l("Please describe the symptoms."),
+            "steps_tried": _l("Please list what you have already tried."),
+            "device_data": _l("Please give the device data (model, serial number, OS)."),
+            "reproduce": _l("Please say how to reproduce the fault."),
+        }
+        for key, message in messages.items():
+            if not cleaned[key]:
+                problems.add(key, message)
+            elif len(cleaned[key]) > TEXT_MAX:
+                problems.add(key, _l("The text is too long."))
+        problems.raise_if_any()
+        ticket.l1_assignee = actor
+        ticket.assignee = None
+        if ticket.escalated_at is None:
+            ticket.escalated_at = when
+
+    event = _apply(actor, ticket, Action.ESCALATE, None, now, check)
+    ticket.analyses.append(
+        FaultAnalysis(event=event, author=actor, created_at=event.created_at, **cleaned)
+    )
+    db.session.flush()
+    return event
+
+
+def return_to_level1(
+    actor: User, ticket: Ticket, text: str, now: datetime | None = None
+) -> TicketEvent:
+    """The system house hands the ticket back to the campus manager with a result or question."""
+
+    def check(_rule, _sides, _when):
+        ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
+
+    return _apply(actor, ticket, Action.RETURN, text, now, check)
+
+
+def confirm(
+    actor: User, ticket: Ticket, text: str = "", now: datetime | None = None
+) -> TicketEvent:
+    """The teacher confirms the solution: the ticket is closed."""
+
+    def check(_rule, _sides, when):
+        ticket.closed_at = when
+
+    return _apply(actor, ticket, Action.CONFIRM, text, now, check)
+
+
+def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
+    """The teacher says it is not solved (within 14 days): back to the campus manager."""
+
+    def check(_rule, _sides, when):
+        if ticket.resolved_at is None or when - ticket.resolved_at > timedelta(days=REOPEN_DAYS):
+            raise InvalidTransition(
+                _l(
+                    "Tickets can be reopened within %(days)d days of their resolution; "
+                    "please report the problem again.",
+                    days=REOPEN_DAYS,
+                )
+            )
+        ticket.resolved_at = None
+        ticket.resolved_level = None
+        ticket.closed_at = None
+        ticket.l1_capable = None
+        ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
+
+    return _apply(actor, ticket, Action.REOPEN, text, now, check)
+
+
+def cancel(actor: User, ticket: Ticket, text: str = "", now: datetime | None = None) -> TicketEvent:
+    """The teacher withdraws the ticket, or a manager closes a duplicate with a reason."""
+
+    def check(_rule, _sides, when):
+        ticket.closed_at = when
+
+    return _apply(actor, ticket, Action.CANCEL, text, now, check)
+
+
+def close_stale(now: datetime | None = None) -> int:
+    """Close tickets resolved more than 7 days ago that nobody confirmed or reopened."""
+    now = now or utcnow()
+    stale = db.session.scalars(
+        db.select(Ticket)
+        .where(Ticket.status == TicketStatus.RESOLVED)
+        .where(Ticket.resolved_at <= now - timedelta(days=STALE_DAYS))
+    ).all()
+    for ticket in stale:
+        close_unconfirmed(ticket, now)
+    return len(stale)
+
+
+def close_unconfirmed(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
+    """The system closes one resolved ticket that its teacher left unanswered."""
+    now = now or utcnow()
+    if ticket.status != TicketStatus.RESOLVED:
+        raise InvalidTransition(_l("Only resolved tickets can be closed automatically."))
+    ticket.status = TicketStatus.CLOSED
+    ticket.closed_at = now
+    event = _record(
+        ticket,
+        None,
+        "closed",
+        now,
+        TicketStatus.RESOLVED,
+        TicketStatus.CLOSED,
+        ticket.level,
+        ticket.level,
+    )
+    db.session.flush()
+    return event
+
+
+def _still_assignable(user: User | None, ticket: Ticket) -> User | None:
+    return user if user is not None and can_be_assigned(user, ticket, 1) else None
+
+
+ACTIONS = {
+    Action.CLAIM: claim,
+    Action.ASSIGN: assign,
+    Action.REPLY: reply,
+    Action.NOTE: note,
+    Action.WAIT: wait,
+    Action.RESOLVE: resolve,
+    Action.ESCALATE: escalate,
+    Action.RETURN: return_to_level1,
+    Action.CONFIRM: confirm,
+    Action.REOPEN: reopen,
+    Action.CANCEL: cancel,
+}

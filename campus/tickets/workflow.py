@@ -1,0 +1,234 @@
+"""The ticket workflow as one table: which action, by whom, from which state, to which state.
+
+Services consult this table before changing a ticket; nothing else sets
+`ticket.status` or `ticket.level`. Who counts as which side of a ticket is
+decided in campus/permissions.py (`sides_of`).
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from campus.models import TicketStatus as S
+
+
+class Side(StrEnum):
+    REPORTER = "reporter"  # the teacher who filed the ticket
+    MANAGER = "manager"  # a campus manager of the ticket's campus
+    SYSTEM_HOUSE = "system_house"  # second level, once the ticket was escalated
+
+
+class Action(StrEnum):
+    CLAIM = "claim"
+    ASSIGN = "assign"
+    REPLY = "reply"
+    NOTE = "note"
+    WAIT = "wait"
+    RESOLVE = "resolve"
+    ESCALATE = "escalate"
+    RETURN = "return"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+    CANCEL = "cancel"
+    CLOSE = "close"  # the system, for resolved tickets left unconfirmed (close-stale)
+
+
+OPEN = frozenset({S.NEW, S.IN_PROGRESS, S.WAITING, S.ESCALATED})
+WORKING = frozenset({S.IN_PROGRESS, S.WAITING})
+EVERY = frozenset(S)
+REOPEN_DAYS = 14  # a teacher may reopen this long after the resolution
+STALE_DAYS = 7  # resolved tickets close themselves after this long without an answer
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row: `side` may take `action` on a ticket at `level` in one of `states`."""
+
+    action: Action
+    side: Side
+    levels: frozenset[int]
+    states: frozenset[S]
+    # Where the ticket goes: a status for all states, or per state; None keeps it.
+    to: S | dict[S, S] | None = None
+    to_level: int | None = None
+    text_required: bool = False
+    internal: bool = False  # the event's text is for the support side only
+    event: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def target(self, status: S) -> S:
+        if self.to is None:
+            return status
+        if isinstance(self.to, dict):
+            return self.to.get(status, status)
+        return self.to
+
+
+L1, L2, BOTH = frozenset({1}), frozenset({2}), frozenset({1, 2})
+
+RULES: tuple[Rule, ...] = (
+    # Taking a ticket: only while nobody has it.
+    Rule(Action.CLAIM, Side.MANAGER, L1, frozenset({S.NEW}), S.IN_PROGRESS, event="claimed"),
+    Rule(
+        Action.CLAIM,
+        Side.SYSTEM_HOUSE,
+        L2,
+        frozenset({S.ESCALATED}),
+        S.IN_PROGRESS,
+        event="claimed",
+    ),
+    Rule(
+        Action.ASSIGN,
+        Side.MANAGER,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        {S.NEW: S.IN_PROGRESS},
+        event="assigned",
+    ),
+    Rule(
+        Action.ASSIGN,
+        Side.SYSTEM_HOUSE,
+        L2,
+        frozenset({S.ESCALATED}) | WORKING,
+        {S.ESCALATED: S.IN_PROGRESS},
+        event="assigned",
+    ),
+    # Talking: a teacher's reply brings a waiting ticket back to work.
+    Rule(
+        Action.REPLY,
+        Side.REPORTER,
+        BOTH,
+        OPEN,
+        {S.WAITING: S.IN_PROGRESS},
+        text_required=True,
+        event="replied",
+    ),
+    Rule(
+        Action.REPLY, Side.MANAGER, BOTH, OPEN | {S.RESOLVED}, text_required=True, event="replied"
+    ),
+    Rule(Action.REPLY, Side.SYSTEM_HOUSE, L2, OPEN, text_required=True, event="replied"),
+    Rule(Action.NOTE, Side.MANAGER, BOTH, EVERY, text_required=True, internal=True, event="noted"),
+    Rule(
+        Action.NOTE,
+        Side.SYSTEM_HOUSE,
+        BOTH,
+        EVERY,
+        text_required=True,
+        internal=True,
+        event="noted",
+    ),
+    Rule(
+        Action.WAIT,
+        Side.MANAGER,
+        L1,
+        frozenset({S.IN_PROGRESS}),
+        S.WAITING,
+        text_required=True,
+        event="waiting",
+    ),
+    Rule(
+        Action.WAIT,
+        Side.SYSTEM_HOUSE,
+        L2,
+        frozenset({S.IN_PROGRESS}),
+        S.WAITING,
+        text_required=True,
+        event="waiting",
+    ),
+    # Endings at each level.
+    Rule(
+        Action.RESOLVE,
+        Side.MANAGER,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        S.RESOLVED,
+        text_required=True,
+        event="resolved",
+    ),
+    Rule(
+        Action.RESOLVE,
+        Side.SYSTEM_HOUSE,
+        L2,
+        frozenset({S.ESCALATED}) | WORKING,
+        S.RESOLVED,
+        text_required=True,
+        event="resolved",
+    ),
+    Rule(
+        Action.ESCALATE,
+        Side.MANAGER,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        S.ESCALATED,
+        to_level=2,
+        event="escalated",
+    ),
+    Rule(
+        Action.RETURN,
+        Side.SYSTEM_HOUSE,
+        L2,
+        frozenset({S.ESCALATED}) | WORKING,
+        S.IN_PROGRESS,
+        to_level=1,
+        text_required=True,
+        internal=True,
+        event="returned",
+    ),
+    # The teacher's answer to a resolution.
+    Rule(Action.CONFIRM, Side.REPORTER, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event="confirmed"),
+    Rule(
+        Action.REOPEN,
+        Side.REPORTER,
+        BOTH,
+        frozenset({S.RESOLVED, S.CLOSED}),
+        S.IN_PROGRESS,
+        to_level=1,
+        text_required=True,
+        event="reopened",
+    ),
+    Rule(Action.CANCEL, Side.REPORTER, BOTH, OPEN, S.CANCELLED, event="cancelled"),
+    Rule(
+        Action.CANCEL,
+        Side.MANAGER,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        S.CANCELLED,
+        text_required=True,
+        event="cancelled",
+    ),
+)
+
+SUPPORT_SIDES = frozenset({Side.MANAGER, Side.SYSTEM_HOUSE})
+# Support-side actions the teacher sees as a response (first_response_at).
+RESPONSES = frozenset({Action.CLAIM, Action.ASSIGN, Action.REPLY, Action.WAIT, Action.RESOLVE})
+
+
+def rule_for(action: Action, sides: set[Side], status: S, level: int) -> Rule | None:
+    """The row that lets one of `sides` take `action` now, or None."""
+    for rule in RULES:
+        if (
+            rule.action == action
+            and rule.side in sides
+            and status in rule.states
+            and level in rule.levels
+        ):
+            return rule
+    return None
+
+
+def actions_for(sides: set[Side], status: S, level: int) -> list[Action]:
+    """Every action open to these sides in this state, in table order, once each."""
+    seen: list[Action] = []
+    for rule in RULES:
+        if (
+            rule.side in sides
+            and status in rule.states
+            and level in rule.levels
+            and rule.action not in seen
+        ):
+            seen.append(rule.action)
+    return seen
+
+
+def known_elsewhere(action: Action, sides: set[Side]) -> bool:
+    """Whether these sides could take `action` in some other state (for the refusal text)."""
+    return any(rule.action == action and rule.side in sides for rule in RULES)
