@@ -18,6 +18,9 @@ REMEMBER_COOKIE_SECURE = False
 REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
 PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 
+# werkzeug's scrypt: memory-hard, the current recommendation for password storage.
+PASSWORD_HASH_METHOD = "scrypt"
+
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 

@@ -28,8 +28,8 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture
-def app():
-    app = create_app({})
+def app(tmp_path):
+    app = create_app({"UPLOAD_FOLDER": str(tmp_path / "uploads")})
 
     def _fresh_request_globals():
         # Requests reuse the test's app context, and with it `g`: clear what an earlier
@@ -168,3 +168,23 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     return lambda: QueryCounter(db.engine)
+
+
+@pytest.fixture
+def world(app, make_user, make_school, make_campus):
+    from tests.tickets_helpers import build_world
+
+    return build_world(make_user, make_school, make_campus)
+
+
+@pytest.fixture
+def as_user(app):
+    """A fresh browser logged in as `user`."""
+
+    def log_in(user):
+        browser = app.test_client()
+        response = login(browser, user.email)
+        assert response.status_code == 302, response.text
+        return browser
+
+    return log_in

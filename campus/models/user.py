@@ -51,12 +51,15 @@ class User(UserMixin, Base):
         secondary=campus_managers, back_populates="managers", order_by="Campus.name"
     )
 
+    # Set from PASSWORD_HASH_METHOD by create_app(); tests use a cheaper real hash.
+    password_method = "scrypt"  # noqa: S105 - a method name, not a password
+
     @validates("email")
     def _normalize_email(self, _key: str, value: str) -> str:
         return normalize_email(value)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=self.password_method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

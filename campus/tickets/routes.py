@@ -251,16 +251,13 @@ def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = 
         form = form_class(formdata=None, prefix=action.value)
         if action == Action.ESCALATE and ticket.device is not None:
             device = ticket.device
-            form.device_data.data = "\n".join(
-                part
-                for part in (
-                    f"{_('Inventory number')}: {device.inventory_number}",
-                    f"{_('Model')}: {device.model}" if device.model else "",
-                    f"{_('Serial number')}: {device.serial_number}" if device.serial_number else "",
-                    f"{_('Room')}: {device.room}" if device.room else "",
-                )
-                if part
-            )
+            facts = [
+                (_("Inventory number"), device.inventory_number),
+                (_("Model"), device.model),
+                (_("Serial number"), device.serial_number),
+                (_("Room"), device.room),
+            ]
+            form.device_data.data = "\n".join(f"{name}: {value}" for name, value in facts if value)
         forms[action] = form
     if Action.ASSIGN in forms:
         forms[Action.ASSIGN].assignee_id.choices = _assignee_choices(ticket)

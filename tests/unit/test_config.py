@@ -85,3 +85,17 @@ def test_unknown_environment_is_refused(monkeypatch):
     monkeypatch.setenv("CAMPUS_ENV", "staging")
     with pytest.raises(ConfigError, match="CAMPUS_ENV"):
         create_app()
+
+
+def test_passwords_are_hashed_with_scrypt_outside_tests(monkeypatch):
+    from campus.models import User
+
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    create_app()
+    user = User(email="a@example.org", display_name="A", role="admin")
+    user.set_password("ein-langes-passwort")
+    assert user.password_hash.startswith("scrypt:")
+    assert user.check_password("ein-langes-passwort")
+    create_app({})  # back to the test setting for the other tests

@@ -1,0 +1,109 @@
+"""Photos: checked by content, stored outside static/ under random names, served by the rules."""
+
+import io
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from campus.extensions import db
+from campus.models import Ticket, TicketPhoto
+from tests.tickets_helpers import png_bytes
+
+STATIC = Path(__file__).resolve().parents[2] / "campus" / "static"
+
+
+def report(browser, *files):
+    fields = MultiDict(
+        {
+            "category": "tablet_notebook",
+            "impact": "impaired",
+            "title": "iPad Display",
+            "description": "Display gesprungen.",
+        }
+    )
+    for name, content in files:
+        fields.add("photos", FileStorage(io.BytesIO(content), filename=name))
+    # Encoded in memory: the test client would spool a large body to an unclosed temp file.
+    boundary, body = encode_multipart(fields)
+    return browser.post(
+        "/tickets/new", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+
+
+def ticket_count() -> int:
+    return db.session.scalar(db.select(db.func.count(Ticket.id)))
+
+
+def test_photos_are_stored_outside_static_under_random_names(app, world, as_user):
+    browser = as_user(world.teacher)
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+    response = report(browser, ("riss.png", png_bytes()), ("Foto vom Handy.jpg", jpeg))
+    assert response.status_code == 302
+    ticket = db.session.scalar(db.select(Ticket))
+    assert [p.content_type for p in ticket.photos] == ["image/png", "image/jpeg"]
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    for photo in ticket.photos:
+        path = folder / photo.stored_name
+        assert path.is_file()
+        assert STATIC not in path.parents
+        assert "riss" not in photo.stored_name and "Handy" not in photo.stored_name
+        assert len(photo.stored_name.split(".")[0]) == 32
+    page = browser.get(f"/tickets/{ticket.id}")
+    assert f"/tickets/{ticket.id}/photos/{ticket.photos[0].id}" in page.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("notes.txt", b"just some text"),
+        ("bild.jpg", b"this is not really a jpeg"),  # named like an image
+        ("virus.png", b"MZ\x90\x00\x03" + b"\x00" * 200),  # an .exe renamed to .png
+        ("doc.webp", b"%PDF-1.7 not an image"),
+    ],
+)
+def test_non_images_are_refused_whatever_their_name(world, as_user, name, content):
+    response = report(as_user(world.teacher), (name, content))
+    assert response.status_code == 422
+    assert "kein JPEG-, PNG- oder WebP-Bild" in response.text or "WebP" in response.text
+    assert ticket_count() == 0
+
+
+def test_oversized_photo_is_refused(world, as_user):
+    big = png_bytes() + b"\x00" * (10 * 1024 * 1024)
+    response = report(as_user(world.teacher), ("gross.png", big))
+    assert response.status_code == 422
+    assert "10 MB" in response.text
+    assert ticket_count() == 0
+
+
+def test_more_than_three_photos_are_refused(world, as_user):
+    files = [(f"p{n}.png", png_bytes()) for n in range(4)]
+    response = report(as_user(world.teacher), *files)
+    assert response.status_code == 422
+    assert ticket_count() == 0
+
+
+def test_photo_download_follows_the_ticket_rules(world, as_user):
+    report(as_user(world.teacher), ("riss.png", png_bytes()))
+    ticket = db.session.scalar(db.select(Ticket))
+    url = f"/tickets/{ticket.id}/photos/{ticket.photos[0].id}"
+
+    with as_user(world.teacher).get(url) as own:
+        assert own.status_code == 200
+        assert own.mimetype == "image/png"
+        assert own.data == png_bytes()
+        assert own.headers["X-Content-Type-Options"] == "nosniff"
+    with as_user(world.manager).get(url) as managers:
+        assert managers.status_code == 200
+    for stranger in (world.other_teacher, world.far_manager, world.system_house):
+        assert as_user(stranger).get(url).status_code == 404
+
+
+def test_photo_of_another_ticket_is_not_served_through_a_visible_one(world, as_user):
+    browser = as_user(world.teacher)
+    report(browser, ("a.png", png_bytes()))
+    visible = world.ticket("new")
+    photo = db.session.scalar(db.select(TicketPhoto))
+    assert browser.get(f"/tickets/{visible.id}/photos/{photo.id}").status_code == 404

@@ -1,0 +1,60 @@
+"""The workflow table says exactly what the issue says, state by state and side by side."""
+
+import pytest
+
+from campus.models import TicketStatus as S
+from campus.tickets.workflow import Action as A
+from campus.tickets.workflow import Side, actions_for
+
+R, M, H = Side.REPORTER, Side.MANAGER, Side.SYSTEM_HOUSE
+
+# Hand-written from the issue: (status, level) -> side -> what that side may do.
+SPEC = {
+    (S.NEW, 1): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.CLAIM, A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        H: {A.NOTE},
+    },
+    (S.IN_PROGRESS, 1): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.ASSIGN, A.REPLY, A.NOTE, A.WAIT, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        H: {A.NOTE},
+    },
+    (S.WAITING, 1): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        H: {A.NOTE},
+    },
+    (S.ESCALATED, 2): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.REPLY, A.NOTE},
+        H: {A.CLAIM, A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.RETURN},
+    },
+    (S.IN_PROGRESS, 2): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.REPLY, A.NOTE},
+        H: {A.ASSIGN, A.REPLY, A.NOTE, A.WAIT, A.RESOLVE, A.RETURN},
+    },
+    (S.WAITING, 2): {
+        R: {A.REPLY, A.CANCEL},
+        M: {A.REPLY, A.NOTE},
+        H: {A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.RETURN},
+    },
+    (S.RESOLVED, 1): {R: {A.CONFIRM, A.REOPEN}, M: {A.REPLY, A.NOTE}, H: {A.NOTE}},
+    (S.RESOLVED, 2): {R: {A.CONFIRM, A.REOPEN}, M: {A.REPLY, A.NOTE}, H: {A.NOTE}},
+    (S.CLOSED, 1): {R: {A.REOPEN}, M: {A.NOTE}, H: {A.NOTE}},
+    (S.CLOSED, 2): {R: {A.REOPEN}, M: {A.NOTE}, H: {A.NOTE}},
+    (S.CANCELLED, 1): {R: set(), M: {A.NOTE}, H: {A.NOTE}},
+    (S.CANCELLED, 2): {R: set(), M: {A.NOTE}, H: {A.NOTE}},
+}
+
+
+@pytest.mark.parametrize(("state", "side"), [(k, side) for k in SPEC for side in (R, M, H)])
+def test_table_allows_exactly_what_the_issue_says(state, side):
+    status, level = state
+    assert set(actions_for({side}, status, level)) == SPEC[state][side]
+
+
+def test_nobody_without_a_side_may_do_anything():
+    for status, level in SPEC:
+        assert actions_for(set(), status, level) == []
