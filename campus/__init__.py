@@ -83,7 +83,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals.update(label=label, permissions=permissions)
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["age"] = lambda value: (
-        format_timedelta(utcnow() - value, granularity="minute", add_direction=True)
+        format_timedelta(value - utcnow(), granularity="minute", add_direction=True)
         if value
         else "–"
     )

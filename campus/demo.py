@@ -397,6 +397,20 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
             manager_of[school.campus_id],
             rng.choice(system_house),
         )
+    # The documented teacher login has something going on in every open state.
+    demo_teacher, home = teachers[0], schools[0]
+    for stop in ("new", "waiting", "in_progress", "escalated", "resolved"):
+        device = rng.choice(devices_by_school[id(home)])
+        category = CATEGORY_FOR_TYPE[DeviceType(device.type)]
+        story.play(
+            demo_teacher,
+            device,
+            category,
+            rng.choice(PROBLEMS[category]),
+            manager_of[home.campus_id],
+            system_house[0],
+            stop=stop,
+        )
     db.session.flush()
     return current_counts()
 
@@ -423,17 +437,18 @@ class _Story:
     def _later(self, when: datetime, hours: float) -> datetime:
         return min(when + timedelta(hours=hours), self.now - timedelta(minutes=1))
 
-    def play(self, reporter, device, category, problem, manager, admin) -> None:
+    def play(self, reporter, device, category, problem, manager, admin, stop=None) -> None:
         rng = self.rng
         title, description, fix1, fix2 = problem
         # One ticket in eight is from the last two weeks; those stop in an open state.
-        recent = rng.random() < 0.12
+        recent = stop is not None or rng.random() < 0.12
         age = rng.uniform(0.1, 14) if recent else rng.uniform(14, 365)
-        stop = (
-            rng.choice(["new", "in_progress", "waiting", "escalated", "l2", "resolved"])
-            if recent
-            else "done"
-        )
+        if stop is None:
+            stop = (
+                rng.choice(["new", "in_progress", "waiting", "escalated", "l2", "resolved"])
+                if recent
+                else "done"
+            )
         t = self._school_time(age)
         ticket = services.report_ticket(
             reporter,
@@ -445,7 +460,7 @@ class _Story:
             device_id=device.id if device else None,
             now=t,
         )
-        if rng.random() < 0.05:
+        if stop == "done" and rng.random() < 0.05:
             services.cancel(
                 reporter, ticket, "Hat sich erledigt, war ein Bedienfehler.", now=self._later(t, 2)
             )

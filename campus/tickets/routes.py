@@ -18,7 +18,7 @@ from wtforms import SelectChoice
 from campus.exceptions import DomainError, FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
-from campus.labels import ACTION_LABELS
+from campus.labels import DONE_MESSAGES
 from campus.models import Campus, Device, Role, School, Ticket, TicketPhoto, User
 from campus.permissions import (
     can_be_assigned,
@@ -320,7 +320,7 @@ def act(ticket_id: int, action: str):
             ticket, (action, form), error=str(error.message), status=error.status_code
         )
     db.session.commit()
-    flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
+    flash(DONE_MESSAGES[action], "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
 

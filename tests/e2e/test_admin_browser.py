@@ -59,7 +59,8 @@ def test_admin_creates_school_and_teacher_who_then_logs_in(page, admin):
 
     page.get_by_role("button", name="Abmelden").click()
     log_in(page, "joerg@example.org", "lehrer-passwort-1")
-    assert page.get_by_role("heading", name="Hallo, Jörg Öztürk").is_visible()
+    assert page.get_by_role("heading", name="Meine Tickets").is_visible()
+    assert page.get_by_role("link", name="Jörg Öztürk").is_visible()
     assert page.console_errors == []
 
 
