@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from campus.admin.services import save_campus, save_user, system_actor
 from campus.extensions import db
@@ -45,7 +46,7 @@ def test_admin_creates_school_and_teacher_who_then_logs_in(page, admin):
     page.get_by_label("Schulnummer").fill("170123")
     page.get_by_label("Campus").select_option(label="Campus Dortmund-Nord")
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_text("Helmholtz-Gymnasium").first.is_visible()
+    expect(page.get_by_text("Helmholtz-Gymnasium").first).to_be_visible()
 
     page.goto("/admin/users/new")
     page.get_by_label("Name", exact=True).fill("Jörg Öztürk")
@@ -54,13 +55,13 @@ def test_admin_creates_school_and_teacher_who_then_logs_in(page, admin):
     page.get_by_label("Schule").select_option(label="Helmholtz-Gymnasium (Campus Dortmund-Nord)")
     page.get_by_label("Passwort").fill("lehrer-passwort-1")
     page.get_by_role("button", name="Speichern").click()
-    assert page.get_by_role("cell", name="joerg@example.org").is_visible()
+    expect(page.get_by_role("cell", name="joerg@example.org")).to_be_visible()
     screenshot(page, "admin-users")
 
     page.get_by_role("button", name="Abmelden").click()
     log_in(page, "joerg@example.org", "lehrer-passwort-1")
-    assert page.get_by_role("heading", name="Meine Tickets").is_visible()
-    assert page.get_by_role("link", name="Jörg Öztürk").is_visible()
+    expect(page.get_by_role("heading", name="Meine Tickets")).to_be_visible()
+    expect(page.get_by_role("link", name="Jörg Öztürk")).to_be_visible()
     assert page.console_errors == []
 
 
@@ -73,7 +74,7 @@ def test_bad_input_is_shown_next_to_the_field(page, admin):
     email_error = page.locator("#email-error")
     assert "existiert bereits" in email_error.inner_text()
     assert page.get_by_label("E-Mail").get_attribute("aria-invalid") == "true"
-    assert page.locator("#campus_ids-error").is_visible()
+    expect(page.locator("#campus_ids-error")).to_be_visible()
     screenshot(page, "user-form-errors")
 
 
@@ -91,7 +92,7 @@ def test_login_page_works_on_a_phone(browser, live_app, admin):
     assert width <= 375  # no sideways scrolling on a phone
     log_in(page, admin, ADMIN_PASSWORD)
     page.get_by_role("button", name="Menü").click()
-    assert page.get_by_role("link", name="Benutzer*innen").first.is_visible()
+    expect(page.get_by_role("link", name="Benutzer*innen").first).to_be_visible()
     screenshot(page, "admin-phone")
     context.close()
 

@@ -2,6 +2,7 @@
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from campus.admin.services import save_campus, save_school, save_user, system_actor
 from campus.extensions import db
@@ -88,24 +89,24 @@ def test_report_resolve_confirm_across_roles(browser, live_app, people, tmp_path
     teacher.get_by_role("button", name="Meldung senden").click()
     teacher.get_by_text("wurde an Ihre").wait_for()
     image = teacher.get_by_role("img", name="Foto 1 der Meldung")
-    assert image.evaluate("img => img.complete && img.naturalWidth") == 40
+    expect(image).to_have_js_property("naturalWidth", 40)  # the photo really loads
     screenshot(teacher, "teacher-ticket-phone")
     ticket_url = teacher.url
 
     manager = log_in(browser, live_app, people["manager"])
     manager.get_by_role("link", name="Beamer zeigt kein Bild").click()
-    assert manager.locator("aside").get_by_text("HHG-0000").is_visible()
+    expect(manager.locator("aside").get_by_text("HHG-0000")).to_be_visible()
     manager.get_by_role("button", name="Übernehmen").click()
     manager.get_by_text("Lösen", exact=True).first.click()  # open the section
     manager.locator("#resolve-text").fill("HDMI-Kabel am Wandanschluss getauscht.")
     manager.get_by_role("button", name="Lösen").click()
-    assert manager.get_by_text("Gelöst", exact=True).first.is_visible()
+    expect(manager.get_by_text("Gelöst", exact=True).first).to_be_visible()
     screenshot(manager, "manager-ticket")
 
     teacher.goto(ticket_url)
-    assert teacher.get_by_text("HDMI-Kabel am Wandanschluss getauscht.").is_visible()
+    expect(teacher.get_by_text("HDMI-Kabel am Wandanschluss getauscht.")).to_be_visible()
     teacher.get_by_role("button", name="Lösung bestätigen").click()
-    assert teacher.get_by_text("Geschlossen", exact=True).first.is_visible()
+    expect(teacher.get_by_text("Geschlossen", exact=True).first).to_be_visible()
     assert teacher.console_errors == [] and manager.console_errors == []
 
 
