@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from campus.extensions import db
 from campus.models import Category, Impact, Role, Ticket, User
 from campus.tickets import services
+from campus.tickets.reporting import report_ticket
 
 ANALYSIS = {
     "symptoms": "Beamer zeigt kein Bild, Lampe leuchtet.",
@@ -48,7 +49,7 @@ class World:
 
     def ticket(self, state: str = "new", **kwargs) -> Ticket:
         """A ticket of `teacher` driven through the real services into `state`."""
-        ticket = services.report_ticket(
+        ticket = report_ticket(
             self.teacher,
             title=kwargs.get("title", "Beamer zeigt kein Bild"),
             description=kwargs.get("description", "Seit heute Morgen kein Signal."),

@@ -7,7 +7,17 @@ from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import selectinload
 
 from campus.extensions import db
-from campus.models import OPEN_STATUSES, Impact, Role, Ticket, TicketStatus, User, utcnow
+from campus.models import (
+    OPEN_STATUSES,
+    Campus,
+    Impact,
+    Role,
+    School,
+    Ticket,
+    TicketStatus,
+    User,
+    utcnow,
+)
 from campus.permissions import visible_tickets
 
 IMPACT_ORDER = case(
@@ -113,3 +123,61 @@ def solution_of(ticket: Ticket) -> str:
         if event.kind == "resolved":
             return event.text
     return ""
+
+
+def filter_from_args(args, user: User) -> TicketFilter:
+    """The filter a queue URL asks for; no arguments at all give the role's default view."""
+    if not args:
+        return default_filter(user)
+    sort = args.get("sort", "impact")
+    return TicketFilter(
+        status=args.get("status", ""),
+        level=args.get("level", type=int),
+        campus_id=args.get("campus", type=int),
+        school_id=args.get("school", type=int),
+        category=args.get("category", ""),
+        impact=args.get("impact", ""),
+        assignee=args.get("assignee", ""),
+        older_than_days=args.get("older", type=int),
+        q=args.get("q", "")[:100],
+        sort=sort if sort in SORTS else "impact",
+    )
+
+
+def filter_options(user: User) -> dict:
+    """The choices in the filter bar, limited to what the user can see."""
+    if user.role == Role.CAMPUS_MANAGER:
+        campus_ids = user.campus_ids
+        assignees = [
+            u
+            for u in db.session.scalars(
+                select(User)
+                .join(User.managed_campuses)
+                .where(Campus.id.in_(campus_ids), User.active.is_(True))
+                .order_by(User.display_name)
+                .distinct()
+            )
+        ]
+    else:
+        campus_ids = None
+        assignees = (
+            list(
+                db.session.scalars(
+                    select(User)
+                    .where(User.role == Role.SYSTEM_HOUSE, User.active.is_(True))
+                    .order_by(User.display_name)
+                )
+            )
+            if user.role in (Role.SYSTEM_HOUSE, Role.ADMIN)
+            else []
+        )
+    schools_query = select(School).order_by(School.name)
+    campuses_query = select(Campus).order_by(Campus.name)
+    if campus_ids is not None:
+        schools_query = schools_query.where(School.campus_id.in_(campus_ids))
+        campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
+    return {
+        "schools": db.session.scalars(schools_query).all(),
+        "campuses": db.session.scalars(campuses_query).all(),
+        "assignees": assignees,
+    }

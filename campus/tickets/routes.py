@@ -19,7 +19,7 @@ from campus.exceptions import DomainError, FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
 from campus.labels import DONE_MESSAGES
-from campus.models import Campus, Device, Role, School, Ticket, TicketPhoto, User
+from campus.models import Campus, Device, Role, Ticket, TicketPhoto, User
 from campus.permissions import (
     can_be_assigned,
     can_report,
@@ -39,14 +39,15 @@ from campus.tickets.forms import (
 )
 from campus.tickets.photos import photo_path, read_upload
 from campus.tickets.queries import (
-    SORTS,
     TicketFilter,
-    default_filter,
     device_history,
+    filter_from_args,
+    filter_options,
     solution_of,
     ticket_query,
 )
-from campus.tickets.services import ACTIONS, report_ticket
+from campus.tickets.reporting import report_ticket
+from campus.tickets.services import ACTIONS
 from campus.tickets.workflow import Action, actions_for
 
 ACTION_FORMS = {
@@ -154,73 +155,14 @@ def mine():
     return render_template("tickets/mine.html", page=page)
 
 
-def _filter_from_args(user: User) -> TicketFilter:
-    if not request.args:
-        return default_filter(user)
-    args = request.args
-    sort = args.get("sort", "impact")
-    return TicketFilter(
-        status=args.get("status", ""),
-        level=args.get("level", type=int),
-        campus_id=args.get("campus", type=int),
-        school_id=args.get("school", type=int),
-        category=args.get("category", ""),
-        impact=args.get("impact", ""),
-        assignee=args.get("assignee", ""),
-        older_than_days=args.get("older", type=int),
-        q=args.get("q", "")[:100],
-        sort=sort if sort in SORTS else "impact",
-    )
-
-
 @bp.route("/")
 @login_required
 def queue():
     if current_user.role == Role.TEACHER:
         return redirect(url_for("tickets.mine"))
-    f = _filter_from_args(current_user)
+    f = filter_from_args(request.args, current_user)
     page = db.paginate(ticket_query(current_user, f), per_page=_per_page(), error_out=False)
-    return render_template("tickets/queue.html", page=page, f=f, **_filter_options())
-
-
-def _filter_options() -> dict:
-    """The choices in the filter bar, limited to what the user can see."""
-    user = current_user
-    if user.role == Role.CAMPUS_MANAGER:
-        campus_ids = user.campus_ids
-        assignees = [
-            u
-            for u in db.session.scalars(
-                select(User)
-                .join(User.managed_campuses)
-                .where(Campus.id.in_(campus_ids), User.active.is_(True))
-                .order_by(User.display_name)
-                .distinct()
-            )
-        ]
-    else:
-        campus_ids = None
-        assignees = (
-            list(
-                db.session.scalars(
-                    select(User)
-                    .where(User.role == Role.SYSTEM_HOUSE, User.active.is_(True))
-                    .order_by(User.display_name)
-                )
-            )
-            if user.role in (Role.SYSTEM_HOUSE, Role.ADMIN)
-            else []
-        )
-    schools_query = select(School).order_by(School.name)
-    campuses_query = select(Campus).order_by(Campus.name)
-    if campus_ids is not None:
-        schools_query = schools_query.where(School.campus_id.in_(campus_ids))
-        campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
-    return {
-        "schools": db.session.scalars(schools_query).all(),
-        "campuses": db.session.scalars(campuses_query).all(),
-        "assignees": assignees,
-    }
+    return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user))
 
 
 # --- the ticket page and its actions ------------------------------------------------

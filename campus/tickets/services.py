@@ -7,25 +7,19 @@ Services flush, never commit; the route (or CLI, or API) commits once. Each take
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
 from campus.models import (
-    Category,
-    Device,
     FaultAnalysis,
-    Impact,
     Ticket,
     TicketEvent,
-    TicketPhoto,
     TicketStatus,
     User,
     utcnow,
 )
-from campus.permissions import can_be_assigned, can_report, sides_of
-from campus.tickets.photos import Upload, check_photos, store_photo
+from campus.permissions import can_be_assigned, sides_of
 from campus.tickets.workflow import (
     REOPEN_DAYS,
     RESPONSES,
@@ -43,101 +37,14 @@ class InvalidTransition(Conflict):
     """The action is not possible in the ticket's current state."""
 
 
-TITLE_MAX = 200
 TEXT_MAX = 10_000
 ANALYSIS_FIELDS = ("symptoms", "steps_tried", "device_data", "reproduce")
-
-
-# --- reporting ---------------------------------------------------------------
-
-
-def next_ticket_number() -> int:
-    return (db.session.scalar(db.select(func.max(Ticket.number))) or 0) + 1
-
-
-def report_ticket(
-    actor: User,
-    *,
-    title: str,
-    description: str,
-    category: str,
-    impact: str,
-    room: str = "",
-    device_id: int | None = None,
-    photos: list[Upload] | None = None,
-    upload_folder: str | None = None,
-    now: datetime | None = None,
-) -> Ticket:
-    """A teacher files a ticket for their school; every problem is reported at once."""
-    if not can_report(actor):
-        raise NotAllowed(_l("Only teachers with a school can report problems."))
-    now = now or utcnow()
-    problems = ErrorCollector()
-    title, description, room = (
-        (title or "").strip(),
-        (description or "").strip(),
-        (room or "").strip(),
-    )
-    if not title:
-        problems.add("title", _l("Please say in a few words what is wrong."))
-    elif len(title) > TITLE_MAX:
-        problems.add("title", _l("Please keep the title under %(n)d characters.", n=TITLE_MAX))
-    if not description:
-        problems.add("description", _l("Please describe the problem."))
-    elif len(description) > TEXT_MAX:
-        problems.add("description", _l("The description is too long."))
-    if category not in set(Category):
-        problems.add("category", _l("Please choose what kind of problem it is."))
-    if impact not in set(Impact):
-        problems.add("impact", _l("Please choose how much it disturbs the lesson."))
-    if len(room) > 60:
-        problems.add("room", _l("Please keep the room under 60 characters."))
-    device = None
-    if device_id:
-        device = db.session.get(Device, device_id)
-        if device is None or device.school_id != actor.school_id:
-            problems.add("device_id", _l("This device does not belong to your school."))
-    checked = []
-    problems.check(lambda: checked.extend(check_photos(photos or [])))
-    problems.raise_if_any()
-
-    ticket = Ticket(
-        number=next_ticket_number(),
-        reporter=actor,
-        school_id=actor.school_id,
-        campus_id=actor.school.campus_id,
-        room=room or (device.room if device else ""),
-        device=device,
-        category=category,
-        impact=impact,
-        title=title,
-        description=description,
-        status=TicketStatus.NEW,
-        level=1,
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(ticket)
-    _record(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
-    for upload, content_type in checked:
-        stored = store_photo(upload_folder, upload.data, content_type)
-        ticket.photos.append(
-            TicketPhoto(
-                stored_name=stored,
-                original_name=upload.filename[:255],
-                content_type=content_type,
-                size=len(upload.data),
-                created_at=now,
-            )
-        )
-    db.session.flush()
-    return ticket
 
 
 # --- the workflow ------------------------------------------------------------
 
 
-def _record(
+def record_event(
     ticket, actor, kind, now, old_status, new_status, old_level, new_level, text="", internal=False
 ) -> TicketEvent:
     event = TicketEvent(
@@ -206,7 +113,7 @@ def _apply(
         ticket.level = rule.to_level
     if rule.side in SUPPORT_SIDES and action in RESPONSES and ticket.first_response_at is None:
         ticket.first_response_at = now
-    event = _record(
+    event = record_event(
         ticket,
         actor,
         rule.event,
@@ -399,7 +306,7 @@ def close_unconfirmed(ticket: Ticket, now: datetime | None = None) -> TicketEven
         raise InvalidTransition(_l("Only resolved tickets can be closed automatically."))
     ticket.status = TicketStatus.CLOSED
     ticket.closed_at = now
-    event = _record(
+    event = record_event(
         ticket,
         None,
         "closed",

@@ -1,0 +1,107 @@
+"""Filing a ticket: a teacher reports a problem for their school, with up to three photos."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from campus.exceptions import ErrorCollector, NotAllowed
+from campus.extensions import db
+from campus.models import (
+    Category,
+    Device,
+    Impact,
+    Ticket,
+    TicketPhoto,
+    TicketStatus,
+    User,
+    utcnow,
+)
+from campus.permissions import can_report
+from campus.tickets.photos import Upload, check_photos, store_photo
+from campus.tickets.services import TEXT_MAX, record_event
+
+TITLE_MAX = 200
+
+
+def next_ticket_number() -> int:
+    return (db.session.scalar(db.select(func.max(Ticket.number))) or 0) + 1
+
+
+def report_ticket(
+    actor: User,
+    *,
+    title: str,
+    description: str,
+    category: str,
+    impact: str,
+    room: str = "",
+    device_id: int | None = None,
+    photos: list[Upload] | None = None,
+    upload_folder: str | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """A teacher files a ticket for their school; every problem is reported at once."""
+    if not can_report(actor):
+        raise NotAllowed(_l("Only teachers with a school can report problems."))
+    now = now or utcnow()
+    problems = ErrorCollector()
+    title, description, room = (
+        (title or "").strip(),
+        (description or "").strip(),
+        (room or "").strip(),
+    )
+    if not title:
+        problems.add("title", _l("Please say in a few words what is wrong."))
+    elif len(title) > TITLE_MAX:
+        problems.add("title", _l("Please keep the title under %(n)d characters.", n=TITLE_MAX))
+    if not description:
+        problems.add("description", _l("Please describe the problem."))
+    elif len(description) > TEXT_MAX:
+        problems.add("description", _l("The description is too long."))
+    if category not in set(Category):
+        problems.add("category", _l("Please choose what kind of problem it is."))
+    if impact not in set(Impact):
+        problems.add("impact", _l("Please choose how much it disturbs the lesson."))
+    if len(room) > 60:
+        problems.add("room", _l("Please keep the room under 60 characters."))
+    device = None
+    if device_id:
+        device = db.session.get(Device, device_id)
+        if device is None or device.school_id != actor.school_id:
+            problems.add("device_id", _l("This device does not belong to your school."))
+    checked = []
+    problems.check(lambda: checked.extend(check_photos(photos or [])))
+    problems.raise_if_any()
+
+    ticket = Ticket(
+        number=next_ticket_number(),
+        reporter=actor,
+        school_id=actor.school_id,
+        campus_id=actor.school.campus_id,
+        room=room or (device.room if device else ""),
+        device=device,
+        category=category,
+        impact=impact,
+        title=title,
+        description=description,
+        status=TicketStatus.NEW,
+        level=1,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    record_event(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
+    for upload, content_type in checked:
+        stored = store_photo(upload_folder, upload.data, content_type)
+        ticket.photos.append(
+            TicketPhoto(
+                stored_name=stored,
+                original_name=upload.filename[:255],
+                content_type=content_type,
+                size=len(upload.data),
+                created_at=now,
+            )
+        )
+    db.session.flush()
+    return ticket
