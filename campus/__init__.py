@@ -5,8 +5,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
+    format_date,
     format_datetime,
     format_decimal,
+    format_percent,
     format_timedelta,
     get_locale,
     lazy_gettext,
@@ -61,10 +63,12 @@ def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
     from campus.auth import routes as auth_routes
     from campus.main import routes as main_routes
+    from campus.reports import routes as report_routes
     from campus.tickets import routes as ticket_routes
 
     app.register_blueprint(main_routes.bp)
     app.register_blueprint(ticket_routes.bp)
+    app.register_blueprint(report_routes.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
 
@@ -82,6 +86,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(label=label, permissions=permissions)
     app.jinja_env.filters["number"] = format_decimal
+    app.jinja_env.filters["percent"] = lambda value: "–" if value is None else format_percent(value)
+    app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["signed"] = lambda value: format_decimal(value, "+#,##0.0;-#,##0.0")
+    app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
     app.jinja_env.filters["age"] = lambda value: (
         format_timedelta(value - utcnow(), granularity="minute", add_direction=True)
         if value
@@ -119,6 +127,19 @@ def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
 
     app.cli.add_command(campus_cli)
+
+
+def format_duration(seconds: float | None) -> str:
+    """A report duration the way people say it: minutes, hours, or days."""
+    if seconds is None:
+        return "–"
+    from flask_babel import gettext
+
+    if seconds < 3600:
+        return gettext("%(n)s min", n=format_decimal(round(seconds / 60)))
+    if seconds < 48 * 3600:
+        return gettext("%(n)s h", n=format_decimal(round(seconds / 3600, 1)))
+    return gettext("%(n)s days", n=format_decimal(round(seconds / 86400, 1)))
 
 
 def select_locale() -> str:

@@ -100,3 +100,20 @@ def can_be_assigned(user: User, ticket: Ticket, level: int) -> bool:
     if level == 1:
         return user.role == Role.CAMPUS_MANAGER and ticket.campus_id in user.campus_ids
     return user.role == Role.SYSTEM_HOUSE
+
+
+# --- reports -------------------------------------------------------------------------
+
+
+def can_read_reports(user: User) -> bool:
+    """Administrators read every campus's figures, campus managers their own campuses'."""
+    return user.is_authenticated and user.role in (Role.ADMIN, Role.CAMPUS_MANAGER)
+
+
+def report_campus_ids(user: User) -> list[int] | None:
+    """The campuses whose tickets a report may count for `user` (None: all)."""
+    if is_admin(user):
+        return None
+    if user.role == Role.CAMPUS_MANAGER:
+        return user.campus_ids
+    return []

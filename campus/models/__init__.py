@@ -6,6 +6,7 @@ from campus.models.org import Campus, School, campus_managers
 from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
+    CategorySetting,
     FaultAnalysis,
     Impact,
     Ticket,
@@ -20,6 +21,7 @@ __all__ = [
     "Base",
     "Campus",
     "Category",
+    "CategorySetting",
     "Device",
     "DeviceType",
     "FaultAnalysis",

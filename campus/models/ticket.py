@@ -97,6 +97,8 @@ class Ticket(Base):
     resolved_level: Mapped[int | None] = mapped_column(Integer)
     # Set by the system house when resolving: could level 1 have solved it?
     l1_capable: Mapped[bool | None] = mapped_column(Boolean)
+    # How often the teacher reopened it (the reports' reopen rate reads this).
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -186,3 +188,13 @@ class FaultAnalysis(Base):
     ticket: Mapped[Ticket] = relationship(back_populates="analyses")
     event: Mapped[TicketEvent | None] = relationship()
     author: Mapped[User | None] = relationship()
+
+
+class CategorySetting(Base):
+    """Per category: can level 1 resolve it by nature? (No: left out of the net FLR.)"""
+
+    __tablename__ = "category_settings"
+    __table_args__ = (CheckConstraint(_in("category", Category), name="category"),)
+
+    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    l1_resolvable: Mapped[bool] = mapped_column(Boolean, default=True)

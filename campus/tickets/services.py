@@ -268,6 +268,7 @@ def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) 
                     days=REOPEN_DAYS,
                 )
             )
+        ticket.reopened_count = (ticket.reopened_count or 0) + 1
         ticket.resolved_at = None
         ticket.resolved_level = None
         ticket.closed_at = None

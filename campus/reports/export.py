@@ -1,0 +1,72 @@
+"""Report rows as plain data: for CSV (Excel-friendly) and JSON."""
+
+import csv
+import io
+
+from campus.reports.queries import TIME_FIGURES, ResolutionRow
+
+COUNT_FIELDS = (
+    "recorded",
+    "cancelled",
+    "resolved",
+    "resolved_first_level",
+    "escalated",
+    "net_recorded",
+    "net_resolved_first_level",
+    "resolved_second_level",
+    "l1_capable",
+    "ever_resolved",
+    "reopened",
+)
+RATE_FIELDS = (
+    "flr",
+    "net_flr",
+    "share_of_resolved",
+    "escalation_rate",
+    "l1_capable_share",
+    "reopen_rate",
+)
+
+
+def row_to_dict(row: ResolutionRow) -> dict:
+    """Counts, rates (0..1, None when undefined) and times in hours (None without data)."""
+    data = {"key": row.key, "label": row.label}
+    data.update({name: getattr(row, name) for name in COUNT_FIELDS})
+    data.update({name: _round(getattr(row, name), 4) for name in RATE_FIELDS})
+    for figure in TIME_FIGURES:
+        stats = row.times.get(figure)
+        data[f"{figure}_n"] = stats.n if stats else 0
+        data[f"{figure}_median_hours"] = _hours(stats.median if stats else None)
+        data[f"{figure}_p90_hours"] = _hours(stats.p90 if stats else None)
+    return data
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def to_csv(rows: list[dict], separator: str = ",") -> str:
+    """CSV with a UTF-8 BOM so that Excel shows umlauts; ';' also switches to decimal commas,
+    which is what German Excel expects."""
+    if not rows:
+        return "\ufeff"
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(rows[0].keys())
+    for row in rows:
+        writer.writerow(_cell(value, separator) for value in row.values())
+    return buffer.getvalue()
+
+
+def _cell(value, separator: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return text.replace(".", ",") if separator == ";" else text
+    return str(value)

@@ -1,0 +1,61 @@
+"""Report periods: calendar days in Europe/Berlin, turned into UTC instants for the queries."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+BERLIN = ZoneInfo("Europe/Berlin")
+PRESETS = ("last_30_days", "school_year", "last_12_months", "custom")
+
+
+def berlin_midnight(day: date) -> datetime:
+    """The UTC instant at which `day` begins in Berlin (DST-aware)."""
+    return datetime.combine(day, time(0), tzinfo=BERLIN).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From the first to the last day, both included, in Berlin local time."""
+
+    first: date
+    last: date
+
+    @property
+    def start(self) -> datetime:
+        return berlin_midnight(self.first)
+
+    @property
+    def end(self) -> datetime:
+        """Exclusive: midnight after the last day."""
+        return berlin_midnight(self.last + timedelta(days=1))
+
+    def months(self) -> list[tuple[str, datetime, datetime]]:
+        """Each calendar month the period touches: (YYYY-MM, start, end), clipped to it."""
+        months = []
+        current = self.first.replace(day=1)
+        while current <= self.last:
+            following = (current + timedelta(days=32)).replace(day=1)
+            start = max(berlin_midnight(current), self.start)
+            end = min(berlin_midnight(following), self.end)
+            months.append((current.strftime("%Y-%m"), start, end))
+            current = following
+        return months
+
+
+def today_in_berlin(now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(BERLIN).date()
+
+
+def preset_period(name: str, today: date) -> Period:
+    """The named presets; a school year in NRW runs from 1 August to 31 July."""
+    if name == "last_30_days":
+        return Period(today - timedelta(days=29), today)
+    if name == "school_year":
+        year = today.year if today.month >= 8 else today.year - 1
+        return Period(date(year, 8, 1), today)
+    # last 12 months: the same day a year ago (the 28th for 29 February) up to today
+    try:
+        first = today.replace(year=today.year - 1) + timedelta(days=1)
+    except ValueError:
+        first = date(today.year - 1, 3, 1)
+    return Period(first, today)

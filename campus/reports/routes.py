@@ -1,0 +1,130 @@
+"""Reports: the figures page, the printable evaluation report, CSV and JSON exports."""
+
+from flask import Response, abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from campus.models import utcnow
+from campus.permissions import can_read_reports, report_campus_ids
+from campus.reports import bp
+from campus.reports.export import row_to_dict, to_csv
+from campus.reports.forms import PeriodForm
+from campus.reports.period import today_in_berlin
+from campus.reports.queries import (
+    AGE_BANDS,
+    GROUPINGS,
+    OLDEST_BAND,
+    Scope,
+    first_level_resolution_rate,
+    full_report,
+)
+
+TABLES = ("summary", *GROUPINGS)
+
+
+def _reader_scope() -> Scope:
+    if not can_read_reports(current_user):
+        abort(403)
+    return Scope(report_campus_ids(current_user))
+
+
+def _period_form():
+    form = PeriodForm(request.args)
+    dates_given = "preset" not in request.args and bool(
+        request.args.get("start") or request.args.get("end")
+    )
+    return form, form.period(today_in_berlin(), dates_given=dates_given)
+
+
+def _period_args(period) -> dict:
+    return {"preset": "custom", "start": period.first.isoformat(), "end": period.last.isoformat()}
+
+
+@bp.route("/")
+@login_required
+def index():
+    scope = _reader_scope()
+    form, period = _period_form()
+    report = full_report(period, scope, utcnow()) if period else None
+    return render_template(
+        "reports/index.html",
+        form=form,
+        report=report,
+        period_args=_period_args(period) if period else {},
+        bands=[name for _days, name in AGE_BANDS] + [OLDEST_BAND],
+    ), (200 if period else 422)
+
+
+@bp.route("/evaluation")
+@login_required
+def evaluation():
+    scope = _reader_scope()
+    form, period = _period_form()
+    if period is None:
+        return render_template(
+            "reports/index.html", form=form, report=None, period_args={}, bands=[]
+        ), 422
+    rows = first_level_resolution_rate(period, scope, "campus")
+    summary = first_level_resolution_rate(period, scope, None)
+    return render_template(
+        "reports/evaluation.html",
+        period=period,
+        summary=summary[0] if summary else None,
+        campuses=rows,
+        generated=utcnow(),
+    )
+
+
+def _table_rows(table: str, scope: Scope, period) -> list[dict]:
+    group_by = None if table == "summary" else table
+    return [row_to_dict(row) for row in first_level_resolution_rate(period, scope, group_by)]
+
+
+@bp.route("/export.csv")
+@login_required
+def export_csv():
+    scope = _reader_scope()
+    table = request.args.get("table", "summary")
+    if table not in TABLES:
+        abort(404)
+    _form, period = _period_form()
+    if period is None:
+        abort(400)
+    separator = ";" if request.args.get("sep") == ";" else ","
+    body = to_csv(_table_rows(table, scope, period), separator)
+    filename = f"campus-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/data.json")
+@login_required
+def export_json():
+    scope = _reader_scope()
+    table = request.args.get("group_by") or request.args.get("table") or "summary"
+    if table not in TABLES:
+        return jsonify(
+            error={
+                "code": "bad_group_by",
+                "message": _("Unknown grouping."),
+                "fields": {"group_by": list(TABLES)},
+            }
+        ), 400
+    form, period = _period_form()
+    if period is None:
+        return jsonify(
+            error={
+                "code": "bad_period",
+                "message": _("Please check the period."),
+                "fields": {k: [str(e) for e in v] for k, v in form.errors.items()},
+            }
+        ), 400
+    return jsonify(
+        period={"from": period.first.isoformat(), "to": period.last.isoformat()},
+        group_by=table,
+        rows=_table_rows(table, scope, period),
+        csv=url_for("reports.export_csv", table=table, **_period_args(period)),
+    )

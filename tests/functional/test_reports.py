@@ -1,0 +1,130 @@
+"""The reports pages and exports, for those who may read them."""
+
+import csv
+import io
+
+import pytest
+
+from tests.conftest import field_errors
+from tests.unit.test_report_queries import march  # noqa: F401 - the shared dataset fixture
+
+MARCH_ARGS = "preset=custom&start=2026-03-01&end=2026-03-31"
+
+
+@pytest.mark.parametrize("role", ["teacher", "system_house"])
+def test_teachers_and_system_house_may_not_read_reports(world, as_user, role):
+    browser = as_user(getattr(world, role))
+    for path in ("/reports/", "/reports/evaluation", "/reports/export.csv", "/reports/data.json"):
+        assert browser.get(path).status_code == 403, path
+
+
+def test_admin_reads_the_summary_sentence_and_every_breakdown(march, as_user):  # noqa: F811
+    page = as_user(march.admin).get(f"/reports/?{MARCH_ARGS}")
+    assert page.status_code == 200
+    assert "14\xa0% von 7 erfassten Störungen" in page.text  # 1 of 7, cancelled D apart
+    for heading in (
+        "Nach Campus",
+        "Nach Schule",
+        "Nach Campusmanager*in",
+        "Nach Geräteart",
+        "Nach Kategorie",
+        "Nach Monat",
+        "Rückstand",
+    ):
+        assert heading in page.text
+    assert "<svg" in page.text  # charts rendered by the server, no CDN
+
+
+def test_manager_sees_only_their_campuses(march, as_user):  # noqa: F811
+    page = as_user(march.manager).get(f"/reports/?{MARCH_ARGS}")
+    assert "17\xa0% von 6 erfassten Störungen" in page.text
+    assert "Campus Süd" not in page.text
+
+
+def test_an_empty_period_shows_dashes_not_errors(world, as_user):
+    page = as_user(world.admin).get("/reports/?preset=custom&start=2020-01-01&end=2020-01-31")
+    assert page.status_code == 200
+    assert "keine Störungen erfasst" in page.text
+    assert "–" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("preset=custom&start=2026-03-31&end=2026-03-01", "end"),
+        ("preset=custom&start=kaputt&end=2026-03-01", "start"),
+        ("preset=custom&start=2026-03-01", "end"),
+        ("preset=custom&start=2010-01-01&end=2026-03-01", "end"),
+    ],
+)
+def test_bad_periods_are_explained_next_to_the_field(world, as_user, query, field):
+    page = as_user(world.admin).get(f"/reports/?{query}")
+    assert page.status_code == 422
+    assert field in field_errors(page.text)
+
+
+def test_csv_export_opens_in_excel_with_umlauts(march, as_user):  # noqa: F811
+    response = as_user(march.admin).get(f"/reports/export.csv?table=campus&{MARCH_ARGS}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.data.startswith("\ufeff".encode())
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    by_label = {row["label"]: row for row in rows}
+    assert by_label["Campus Süd"]["recorded"] == "1"
+    assert by_label["Campus Nord"]["flr"] == "0.1667"
+
+
+def test_csv_for_german_excel_uses_semicolons_and_decimal_commas(march, as_user):  # noqa: F811
+    response = as_user(march.admin).get(f"/reports/export.csv?table=summary&sep=;&{MARCH_ARGS}")
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert rows[0]["flr"] == "0,1429"  # 1 of 7
+    assert rows[0]["resolution_median_hours"] == "50"
+
+
+def test_json_has_the_same_rows(march, as_user):  # noqa: F811
+    response = as_user(march.manager).get(f"/reports/data.json?group_by=month&{MARCH_ARGS}")
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["period"] == {"from": "2026-03-01", "to": "2026-03-31"}
+    assert [(r["key"], r["recorded"], r["resolved_first_level"]) for r in data["rows"]] == [
+        ("2026-03", 6, 1)
+    ]
+    assert data["rows"][0]["first_response_median_hours"] == 1.0
+
+
+def test_json_refuses_unknown_groupings_with_a_json_error(world, as_user):
+    response = as_user(world.admin).get("/reports/data.json?group_by=planet")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_group_by"
+
+
+def test_evaluation_report_states_the_figures_like_the_press_release(march, as_user):  # noqa: F811
+    page = as_user(march.admin).get(f"/reports/evaluation?{MARCH_ARGS}")
+    assert page.status_code == 200
+    assert "7 Störungen erfasst" in page.text
+    assert "Campus Nord" in page.text and "Campus Süd" in page.text
+    assert "data-print" in page.text
+
+
+def test_reports_page_does_not_query_per_row(world, as_user, count_queries):
+    from sqlalchemy import inspect
+
+    from campus.extensions import db
+    from campus.models import User
+
+    admin = as_user(world.admin)
+    for _ in range(3):
+        world.ticket("resolved")
+    db.session.expunge_all()
+    with count_queries() as few:
+        admin.get("/reports/")
+    for name, user in vars(world).items():  # back into the session after the expunge
+        setattr(world, name, db.session.get(User, inspect(user).identity[0]))
+    for state in ("escalated", "resolved_l2", "closed", "in_progress") * 3:
+        world.ticket(state)
+    db.session.expunge_all()
+    with count_queries() as many:
+        admin.get("/reports/")
+    assert many.count == few.count

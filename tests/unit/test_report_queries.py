@@ -1,0 +1,176 @@
+"""Report figures on a small, hand-computed dataset built through the real services."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from campus.extensions import db
+from campus.models import CategorySetting
+from campus.reports.period import Period
+from campus.reports.queries import Scope, backlog, first_level_resolution_rate, full_report
+from campus.tickets import services
+from campus.tickets.reporting import report_ticket
+from tests.tickets_helpers import ANALYSIS
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
+HOUR = 3600
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    """A Berlin wall-clock time in 2026 (aware, converted by the services to UTC)."""
+    return datetime(2026, month, day, hour, minute, tzinfo=BERLIN)
+
+
+def filed(world, when, category, teacher=None):
+    return report_ticket(
+        teacher or world.teacher,
+        title="Störung",
+        description="…",
+        category=category,
+        impact="impaired",
+        now=when,
+    )
+
+
+@pytest.fixture
+def march(world):
+    """The dataset; each line says what the ticket contributes to the figures."""
+    m, sh, t = world.manager, world.system_house, world.teacher
+    # A: resolved at level 1 -> first-level; first response 1 h, resolution 3 h
+    a = filed(world, at(2, 10), "projector_display")
+    services.claim(m, a, now=at(2, 11))
+    services.resolve(m, a, "Kabel", now=at(2, 13))
+    # B: escalated, resolved at level 2 (could have been level 1); 2 h / 52 h / level 2: 48 h
+    b = filed(world, at(3, 10), "printer")
+    services.claim(m, b, now=at(3, 12))
+    services.escalate(m, b, ANALYSIS, now=at(3, 14))
+    services.claim(sh, b, now=at(4, 9))
+    services.resolve(sh, b, "Fixiereinheit", l1_capable=True, now=at(5, 14))
+    # C: resolved at level 1, reopened, then escalated -> counts as escalated; reopened
+    c = filed(world, at(4, 10), "projector_display")
+    services.claim(m, c, now=at(4, 10, 30))
+    services.resolve(m, c, "Neustart", now=at(4, 12))
+    services.reopen(t, c, "Wieder kaputt", now=at(5, 8))
+    services.escalate(m, c, ANALYSIS, now=at(5, 12))
+    services.resolve(sh, c, "Mainboard", l1_capable=False, now=at(6, 12))
+    # D: cancelled -> counted apart
+    d = filed(world, at(5, 9), "other")
+    services.cancel(t, d, "Erledigt", now=at(5, 10))
+    # E: in progress since 6 March, first response after 4 h
+    e = filed(world, at(6, 10), "network_wifi")
+    services.claim(m, e, now=at(6, 14))
+    # F: filed in February, resolved in March -> not in the period
+    f = filed(world, at(28, 10, month=2), "printer")
+    services.resolve(m, f, "Toner", now=at(2, 9))
+    # G: 31 March 23:30 in Berlin (21:30 UTC, summer time) -> still March
+    filed(world, at(31, 23, 30), "printer")
+    # H: 1 April 00:10 in Berlin (31 March 22:10 UTC) -> April, not March
+    filed(world, at(1, 0, 10, month=4), "printer")
+    # I: 1 March 00:30 in Berlin (28 February 23:30 UTC) -> March
+    filed(world, at(1, 0, 30), "tablet_notebook")
+    # J: another campus -> outside the manager's scope, inside the admin's
+    filed(world, at(10, 9), "printer", teacher=world.far_teacher)
+    db.session.commit()
+    return world
+
+
+def summary(scope) -> object:
+    return first_level_resolution_rate(MARCH, scope, None)[0]
+
+
+def test_resolution_figures_match_the_hand_count(march):
+    s = summary(Scope([march.teacher.school.campus_id]))
+    assert (s.recorded, s.cancelled) == (6, 1)  # A B C E G I; D apart
+    assert s.resolved_first_level == 1  # only A: C was escalated after its reopening
+    assert s.flr == pytest.approx(1 / 6)
+    assert s.resolved == 3 and s.share_of_resolved == pytest.approx(1 / 3)
+    assert s.escalated == 2 and s.escalation_rate == pytest.approx(2 / 6)
+    assert s.l1_capable_share == pytest.approx(1 / 2)
+    assert s.reopened == 1 and s.reopen_rate == pytest.approx(1 / 3)
+
+
+def test_net_flr_leaves_out_categories_level_one_cannot_resolve(march):
+    db.session.add(CategorySetting(category="printer", l1_resolvable=False))
+    db.session.commit()
+    s = summary(Scope([march.teacher.school.campus_id]))
+    assert (s.net_recorded, s.net_resolved_first_level) == (4, 1)  # without B and G
+    assert s.net_flr == pytest.approx(1 / 4)
+    assert s.flr == pytest.approx(1 / 6)  # the plain rate is unchanged
+
+
+def test_times_are_nearest_rank_median_and_90th_percentile(march):
+    times = summary(Scope([march.teacher.school.campus_id])).times
+    first = times["first_response"]  # 0.5, 1, 2, 4 h
+    assert (first.n, first.median, first.p90) == (
+        4,
+        pytest.approx(1 * HOUR, abs=1),
+        pytest.approx(4 * HOUR, abs=1),
+    )
+    resolution = times["resolution"]  # 3, 50, 52 h
+    assert resolution.n == 3
+    assert resolution.median == pytest.approx(50 * HOUR, abs=1)
+    assert resolution.p90 == pytest.approx(52 * HOUR, abs=1)
+    level2 = times["level2"]  # C 24 h (escalated 5 March), B 48 h
+    assert (level2.n, level2.median, level2.p90) == (
+        2,
+        pytest.approx(24 * HOUR, abs=1),
+        pytest.approx(48 * HOUR, abs=1),
+    )
+
+
+def test_admin_scope_counts_every_campus(march):
+    assert summary(Scope(None)).recorded == 7  # plus J
+
+
+def test_breakdowns_split_the_same_tickets(march):
+    scope = Scope(None)
+    by_campus = {r.label: r.recorded for r in first_level_resolution_rate(MARCH, scope, "campus")}
+    assert by_campus == {"Campus Nord": 6, "Campus Süd": 1}
+    by_category = {r.key: r.recorded for r in first_level_resolution_rate(MARCH, scope, "category")}
+    assert by_category == {
+        "projector_display": 2,
+        "printer": 3,
+        "network_wifi": 1,
+        "tablet_notebook": 1,
+        "other": 0,  # only D, which was cancelled
+    }
+    by_manager = {
+        r.label: (r.recorded, r.resolved_first_level)
+        for r in first_level_resolution_rate(MARCH, scope, "manager")
+    }
+    # G, I and J were never taken on: they belong to no manager yet
+    assert by_manager == {march.manager.display_name: (4, 1), "": (3, 0)}
+    by_device = first_level_resolution_rate(MARCH, scope, "device_type")
+    assert [(r.key, r.recorded) for r in by_device] == [("none", 7)]
+
+
+def test_months_follow_berlin_calendar_days(march):
+    spring = Period(date(2026, 3, 1), date(2026, 4, 30))
+    months = first_level_resolution_rate(spring, Scope(None), "month")
+    assert [(r.key, r.recorded) for r in months] == [("2026-03", 7), ("2026-04", 1)]
+
+
+def test_an_empty_period_has_no_rates_and_no_division_by_zero(march):
+    empty = Period(date(2025, 1, 1), date(2025, 1, 31))
+    report = full_report(empty, Scope(None), now=at(1, 12, month=4))
+    assert report.summary.recorded == 0
+    assert report.summary.flr is None and report.summary.net_flr is None
+    assert report.summary.times == {}
+    assert report.trend is None
+    assert all(r.recorded == 0 for r in report.breakdowns["month"])
+
+
+def test_backlog_counts_tickets_open_at_the_period_end_by_level_and_age(march):
+    open_then = backlog(MARCH.end, Scope([march.teacher.school.campus_id]))
+    # E in progress (26 days), G new (30 min), I new (31 days); A..D resolved or cancelled
+    assert open_then == {(1, "7_to_30_days"): 1, (1, "under_1_day"): 1, (1, "over_30_days"): 1}
+
+
+def test_backlog_reads_the_state_at_that_moment_not_today(march):
+    # On 4 March just after noon: B was at the system house, I still new; A, C and F
+    # were resolved by then (C was reopened only the next day), E not yet filed.
+    noon = at(4, 12, 0) + timedelta(minutes=1)
+    open_then = backlog(noon, Scope([march.teacher.school.campus_id]))
+    assert open_then == {(2, "1_to_3_days"): 1, (1, "3_to_7_days"): 1}
