@@ -58,6 +58,10 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user_from_session_id)
 
+    from campus.ratelimit import init_rate_limits
+
+    init_rate_limits(app)
+
 
 def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes

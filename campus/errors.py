@@ -9,7 +9,7 @@ from campus.urls import is_safe_url
 
 
 def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 413, 500):
+    for code in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(code, _render_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(DomainError, _domain_error)

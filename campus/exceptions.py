@@ -10,8 +10,9 @@ class DomainError(Exception):
     status_code = 400
 
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
+        # A plain str: a lazy string would count as safe markup in templates and flashes.
+        self.message = str(message)
+        super().__init__(self.message)
         self.field = field
 
 

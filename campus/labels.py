@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "reopen": _l("Reopen"),
     "cancel": _l("Cancel ticket"),
     "close": _l("Close"),
+    "release": _l("Release"),
 }
 
 # The confirmation after an action succeeded.
@@ -92,6 +93,7 @@ EVENT_LABELS = {
     "reopened": _l("reopened the ticket"),
     "cancelled": _l("cancelled the ticket"),
     "closed": _l("closed the ticket"),
+    "released": _l("put the ticket back into the queue; no longer responsible:"),
 }
 
 ALL_LABELS = {

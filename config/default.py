@@ -21,6 +21,13 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 # werkzeug's scrypt: memory-hard, the current recommendation for password storage.
 PASSWORD_HASH_METHOD = "scrypt"
 
+# Failed logins: after this many per account (or 5x as many per IP address) within the
+# window, further attempts wait until the window ends.
+LOGIN_MAX_FAILURES = 10
+LOGIN_WINDOW_SECONDS = 15 * 60
+# Shared counters for several app servers, e.g. redis://127.0.0.1:6379/0 (optional).
+REDIS_URL = None
+
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
 
@@ -32,7 +39,7 @@ BOOTSTRAP_SERVE_LOCAL = True
 BOOTSTRAP_BOOTSWATCH_THEME = None
 
 # Ticket photos: 3 x 10 MB at most, plus the form.
-MAX_CONTENT_LENGTH = 32 * 1024 * 1024
+MAX_CONTENT_LENGTH = 40 * 1024 * 1024
 # Where photos are stored: outside static/, shared by all app servers
 # (default: instance/uploads).
 UPLOAD_FOLDER = None

@@ -33,6 +33,21 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     )
 
 
+def jpeg_with_gps(width: int = 32, height: int = 24) -> bytes:
+    """A real JPEG carrying EXIF data with a GPS position, as phones write them."""
+    import io
+
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 50.0), 3: "E", 4: (7.0, 27.0, 55.0)}  # GPS
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
 @dataclass
 class World:
     """Two campuses with a school, teacher and manager each; the system house; an admin."""

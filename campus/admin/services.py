@@ -8,6 +8,7 @@ from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.models import Campus, Role, School, Ticket, User, normalize_email
 from campus.permissions import can_administer, can_deactivate
+from campus.tickets.services import release_tickets
 
 
 def system_actor() -> User:
@@ -171,6 +172,7 @@ def save_user(
     user.school = school
     user.managed_campuses = campuses
     db.session.flush()
+    release_tickets(user)
     return user
 
 
@@ -192,6 +194,8 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     user.session_version += 1
     db.session.flush()
+    if not active:
+        release_tickets(user)
 
 
 def ticket_count(user: User) -> int:

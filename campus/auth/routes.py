@@ -1,6 +1,6 @@
 """Log in, log out, change password, choose the language."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -9,6 +9,8 @@ from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from campus.auth.services import authenticate, change_password, set_locale
 from campus.exceptions import InvalidInput
 from campus.extensions import db
+from campus.models import normalize_email
+from campus.ratelimit import Limit, clear, locked_for, record_failure
 from campus.urls import is_safe_url
 
 
@@ -18,17 +20,42 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        keys = _throttle_keys(form.email.data)
+        wait = max(locked_for(key, limit) for key, limit in keys)
+        if wait:
+            form.password.errors.append(
+                _(
+                    "Too many failed attempts. Please try again in %(minutes)d minutes.",
+                    minutes=max(1, round(wait / 60)),
+                )
+            )
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(form.email.data, form.password.data)
         if user is None:
             db.session.rollback()
+            for key, limit in keys:
+                record_failure(key, limit)
             form.password.errors.append(_("Email or password is not correct."))
         else:
+            clear(keys[0][0])
             db.session.commit()
             session.clear()  # a fresh session for the fresh login
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_url(target) else url_for("main.index"))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+def _throttle_keys(email: str) -> list[tuple[str, Limit]]:
+    """Failures count per account and, more generously, per client address."""
+    tries, window = (
+        current_app.config["LOGIN_MAX_FAILURES"],
+        current_app.config["LOGIN_WINDOW_SECONDS"],
+    )
+    return [
+        (f"login:{normalize_email(email)}", Limit(tries, window)),
+        (f"login-ip:{request.remote_addr}", Limit(tries * 5, window)),
+    ]
 
 
 @bp.route("/logout", methods=["POST"])

@@ -29,3 +29,26 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+(function () {
+  "use strict";
+  // Check photo count and size before a long upload fails on the server.
+  var input = document.querySelector("input[type=file][data-max-files]");
+  var box = document.getElementById("photos-check");
+  if (!input || !box) return;
+  function problem() {
+    var files = Array.prototype.slice.call(input.files || []);
+    if (files.length > Number(input.dataset.maxFiles)) return box.dataset.tooMany;
+    var big = files.filter(function (f) { return f.size > Number(input.dataset.maxBytes); })[0];
+    return big ? box.dataset.tooLarge.replace("{name}", big.name) : "";
+  }
+  function show() {
+    var text = problem();
+    box.textContent = text;
+    box.classList.toggle("d-none", !text);
+    return !text;
+  }
+  input.addEventListener("change", show);
+  input.form.addEventListener("submit", function (event) {
+    if (!show()) { event.preventDefault(); input.focus(); }
+  });
+})();

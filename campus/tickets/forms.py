@@ -55,7 +55,12 @@ class ReportForm(FlaskForm):
     photos = MultipleFileField(
         _l("Photos (optional)"),
         description=_l("Up to 3 photos, JPEG, PNG or WebP, at most 10 MB each."),
-        render_kw={"accept": "image/jpeg,image/png,image/webp", "multiple": True},
+        render_kw={
+            "accept": "image/jpeg,image/png,image/webp",
+            "multiple": True,
+            "data-max-files": 3,
+            "data-max-bytes": 10 * 1024 * 1024,
+        },
     )
     submit = SubmitField(_l("Send report"))
 

@@ -1,18 +1,28 @@
-"""Photo uploads: checked by their content, stored outside static/ under random names."""
+"""Photo uploads: checked by their content, stored outside static/ under random names.
 
+Every photo is decoded and encoded again: that proves it really is an image (not a
+file with an image's first bytes), turns it upright, and drops its metadata - phone
+photos carry the GPS position and the device's serial number in their EXIF data.
+"""
+
+import io
 import os
 import secrets
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
 
 from campus.exceptions import InvalidInput
 
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+MAX_PIXELS = 50_000_000  # beyond any phone camera; larger is a decompression bomb
 
 
 @dataclass
@@ -59,8 +69,47 @@ def check_photos(uploads: list[Upload]) -> list[tuple[Upload, str]]:
                 ),
                 "photos",
             )
-        checked.append((upload, content_type))
+        cleaned = clean_image(upload.data, content_type)
+        if cleaned is None:
+            raise InvalidInput(
+                _l("“%(name)s” could not be read as an image.", name=upload.filename), "photos"
+            )
+        checked.append((Upload(upload.filename, cleaned), content_type))
     return checked
+
+
+def clean_image(data: bytes, content_type: str) -> bytes | None:
+    """The image decoded, turned upright and encoded again without metadata; None if it
+    does not decode as the type its first bytes claim."""
+    fmt = PIL_FORMATS[content_type]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[fmt]) as probe:
+                if probe.width * probe.height > MAX_PIXELS:
+                    return None
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=[fmt]) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+                if fmt == "JPEG" and upright.mode not in ("RGB", "L"):
+                    upright = upright.convert("RGB")
+                out = io.BytesIO()
+                options = {
+                    "JPEG": {"quality": 88, "optimize": True},
+                    "WEBP": {"quality": 85},
+                    "PNG": {"optimize": True},
+                }[fmt]
+                upright.save(out, format=fmt, **options)
+                return out.getvalue()
+    except (
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
+        return None
 
 
 def store_photo(folder: str, data: bytes, content_type: str) -> str:

@@ -13,20 +13,28 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from campus.exceptions import DomainError, FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
 from campus.labels import DONE_MESSAGES
-from campus.models import Campus, Device, Role, Ticket, TicketPhoto, User
+from campus.models import (
+    Campus,
+    Device,
+    FaultAnalysis,
+    Role,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    User,
+)
 from campus.permissions import (
-    can_be_assigned,
     can_report,
     can_view_ticket,
     is_support,
     sees_internal,
-    sides_of,
 )
 from campus.tickets import bp
 from campus.tickets.forms import (
@@ -47,8 +55,8 @@ from campus.tickets.queries import (
     ticket_query,
 )
 from campus.tickets.reporting import report_ticket
-from campus.tickets.services import ACTIONS
-from campus.tickets.workflow import Action, actions_for
+from campus.tickets.services import ACTIONS, available_actions
+from campus.tickets.workflow import Action
 
 ACTION_FORMS = {
     Action.CLAIM: ConfirmActionForm,
@@ -60,7 +68,15 @@ ACTION_FORMS = {
 
 
 def _visible_ticket_or_404(ticket_id: int) -> Ticket:
-    ticket = db.session.get(Ticket, ticket_id)
+    ticket = db.session.get(
+        Ticket,
+        ticket_id,
+        options=[
+            selectinload(Ticket.events).selectinload(TicketEvent.actor),
+            selectinload(Ticket.photos),
+            selectinload(Ticket.analyses).selectinload(FaultAnalysis.author),
+        ],
+    )
     if ticket is None or not can_view_ticket(current_user, ticket):
         abort(404)  # a ticket you may not see does not exist for you
     return ticket
@@ -169,18 +185,19 @@ def queue():
 
 
 def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
+    """Who can hold the ticket at its level (the query form of can_be_assigned)."""
     if ticket.level == 1:
-        candidates = select(User).join(User.managed_campuses).where(Campus.id == ticket.campus_id)
+        candidates = (
+            select(User)
+            .join(User.managed_campuses)
+            .where(Campus.id == ticket.campus_id, User.role == Role.CAMPUS_MANAGER)
+        )
     else:
         candidates = select(User).where(User.role == Role.SYSTEM_HOUSE)
     users = db.session.scalars(
         candidates.where(User.active.is_(True)).order_by(User.display_name).distinct()
     )
-    return [
-        SelectChoice(u.id, u.display_name)
-        for u in users
-        if can_be_assigned(u, ticket, ticket.level)
-    ]
+    return [SelectChoice(u.id, u.display_name) for u in users]
 
 
 def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = None) -> dict:
@@ -210,8 +227,7 @@ def _render_ticket(
     ticket: Ticket, posted: tuple | None = None, error: str | None = None, status: int = 200
 ):
     internal = sees_internal(current_user, ticket)
-    sides = sides_of(current_user, ticket)
-    allowed = actions_for(sides, ticket.status, ticket.level)
+    allowed = available_actions(current_user, ticket)
     events = [e for e in ticket.events if internal or not e.internal]
     history = device_history(current_user, ticket) if internal else []
     return render_template(

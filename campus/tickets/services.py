@@ -7,12 +7,15 @@ Services flush, never commit; the route (or CLI, or API) commits once. Each take
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
 from campus.models import (
+    OPEN_STATUSES,
     FaultAnalysis,
+    Role,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -28,6 +31,7 @@ from campus.tickets.workflow import (
     Action,
     Rule,
     Side,
+    actions_for,
     known_elsewhere,
     rule_for,
 )
@@ -68,6 +72,10 @@ def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
     name = ACTION_LABELS[action]
     if not sides:
         return NotAllowed(_l("You may not change this ticket."))
+    if action == Action.CLAIM and ticket.assignee is not None:
+        return InvalidTransition(
+            _l("Already taken by %(name)s.", name=ticket.assignee.display_name)
+        )
     if not known_elsewhere(action, sides):
         return NotAllowed(_l("You cannot “%(action)s” on this ticket.", action=name))
     return InvalidTransition(
@@ -80,8 +88,8 @@ def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
     )
 
 
-def _authorize(actor: User, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
-    sides = sides_of(actor, ticket)
+def _authorize(actor: User | None, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
+    sides = {Side.SYSTEM} if actor is None else sides_of(actor, ticket)
     rule = rule_for(action, sides, TicketStatus(ticket.status), ticket.level)
     if rule is None:
         raise _refusal(actor, ticket, action, sides)
@@ -98,7 +106,12 @@ def _text(rule: Rule, text: str | None) -> str:
 
 
 def _apply(
-    actor: User, ticket: Ticket, action: Action, text: str | None, now: datetime | None, check=None
+    actor: User | None,
+    ticket: Ticket,
+    action: Action,
+    text: str | None,
+    now: datetime | None,
+    check=None,
 ) -> TicketEvent:
     """Run one row of the workflow table: check, move, record. `check` adds the action's
     own conditions and changes, and runs before anything is recorded."""
@@ -109,6 +122,8 @@ def _apply(
         check(rule, sides, now)
     old_status, old_level = ticket.status, ticket.level
     ticket.status = rule.target(TicketStatus(ticket.status))
+    if rule.unassigned_to is not None and ticket.assignee is None:
+        ticket.status = rule.unassigned_to
     if rule.to_level is not None:
         ticket.level = rule.to_level
     if rule.side in SUPPORT_SIDES and action in RESPONSES and ticket.first_response_at is None:
@@ -260,7 +275,7 @@ def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) 
     """The teacher says it is not solved (within 14 days): back to the campus manager."""
 
     def check(_rule, _sides, when):
-        if ticket.resolved_at is None or when - ticket.resolved_at > timedelta(days=REOPEN_DAYS):
+        if not _reopen_window_open(ticket, when):
             raise InvalidTransition(
                 _l(
                     "Tickets can be reopened within %(days)d days of their resolution; "
@@ -302,23 +317,59 @@ def close_stale(now: datetime | None = None) -> int:
 
 def close_unconfirmed(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
     """The system closes one resolved ticket that its teacher left unanswered."""
-    now = now or utcnow()
-    if ticket.status != TicketStatus.RESOLVED:
-        raise InvalidTransition(_l("Only resolved tickets can be closed automatically."))
-    ticket.status = TicketStatus.CLOSED
-    ticket.closed_at = now
-    event = record_event(
-        ticket,
-        None,
-        "closed",
-        now,
-        TicketStatus.RESOLVED,
-        TicketStatus.CLOSED,
-        ticket.level,
-        ticket.level,
+
+    def check(_rule, _sides, when):
+        ticket.closed_at = when
+
+    return _apply(None, ticket, Action.CLOSE, None, now, check)
+
+
+def release_tickets(user: User, now: datetime | None = None) -> int:
+    """Put back into the queue every open ticket `user` may no longer hold (deactivated,
+    no longer a manager of its campus); returns how many."""
+    held = db.session.scalars(
+        select(Ticket).where(
+            Ticket.assignee_id == user.id,
+            Ticket.status.in_([TicketStatus.IN_PROGRESS, TicketStatus.WAITING]),
+        )
+    ).all()
+    released = 0
+    for ticket in held:
+        if can_be_assigned(user, ticket, ticket.level):
+            continue
+
+        def check(_rule, _sides, _when, ticket=ticket):
+            ticket.assignee = None
+
+        _apply(None, ticket, Action.RELEASE, user.display_name, now, check)
+        released += 1
+    # A later return or reopen must not go back to someone who can no longer take it.
+    stale_l1 = update(Ticket).where(
+        Ticket.l1_assignee_id == user.id, Ticket.status.in_(OPEN_STATUSES)
+    )
+    if user.active and user.role == Role.CAMPUS_MANAGER:
+        stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
+    db.session.execute(
+        stale_l1.values(l1_assignee_id=None).execution_options(synchronize_session="fetch")
     )
     db.session.flush()
-    return event
+    return released
+
+
+def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) -> list[Action]:
+    """What the ticket page offers `actor` now: the table's actions, minus those whose own
+    condition already rules them out (a reopen after the deadline)."""
+    now = now or utcnow()
+    actions = actions_for(sides_of(actor, ticket), TicketStatus(ticket.status), ticket.level)
+    if Action.REOPEN in actions and not _reopen_window_open(ticket, now):
+        actions.remove(Action.REOPEN)
+    return actions
+
+
+def _reopen_window_open(ticket: Ticket, now: datetime) -> bool:
+    return ticket.resolved_at is not None and now - ticket.resolved_at <= timedelta(
+        days=REOPEN_DAYS
+    )
 
 
 def _still_assignable(user: User | None, ticket: Ticket) -> User | None:

@@ -15,6 +15,7 @@ class Side(StrEnum):
     REPORTER = "reporter"  # the teacher who filed the ticket
     MANAGER = "manager"  # a campus manager of the ticket's campus
     SYSTEM_HOUSE = "system_house"  # second level, once the ticket was escalated
+    SYSTEM = "system"  # Campus itself (close-stale), never a person
 
 
 class Action(StrEnum):
@@ -30,6 +31,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CANCEL = "cancel"
     CLOSE = "close"  # the system, for resolved tickets left unconfirmed (close-stale)
+    RELEASE = "release"  # the system, when the assignee may no longer hold the ticket
 
 
 OPEN = frozenset({S.NEW, S.IN_PROGRESS, S.WAITING, S.ESCALATED})
@@ -52,6 +54,8 @@ class Rule:
     to_level: int | None = None
     text_required: bool = False
     internal: bool = False  # the event's text is for the support side only
+    # Where the ticket goes instead when nobody can hold it (back into the queue).
+    unassigned_to: S | None = None
     event: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -172,6 +176,7 @@ RULES: tuple[Rule, ...] = (
         text_required=True,
         internal=True,
         event="returned",
+        unassigned_to=S.NEW,
     ),
     # The teacher's answer to a resolution.
     Rule(Action.CONFIRM, Side.REPORTER, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event="confirmed"),
@@ -184,6 +189,7 @@ RULES: tuple[Rule, ...] = (
         to_level=1,
         text_required=True,
         event="reopened",
+        unassigned_to=S.NEW,
     ),
     Rule(Action.CANCEL, Side.REPORTER, BOTH, OPEN, S.CANCELLED, event="cancelled"),
     Rule(
@@ -195,11 +201,44 @@ RULES: tuple[Rule, ...] = (
         text_required=True,
         event="cancelled",
     ),
+    # Resolved tickets nobody confirmed or reopened within STALE_DAYS.
+    Rule(Action.CLOSE, Side.SYSTEM, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event="closed"),
+    # The assignee was deactivated or moved: the ticket goes back into its queue.
+    Rule(
+        Action.RELEASE,
+        Side.SYSTEM,
+        L1,
+        WORKING,
+        {S.IN_PROGRESS: S.NEW},
+        internal=True,
+        event="released",
+    ),
+    Rule(
+        Action.RELEASE,
+        Side.SYSTEM,
+        L2,
+        WORKING,
+        {S.IN_PROGRESS: S.ESCALATED},
+        internal=True,
+        event="released",
+    ),
 )
 
 SUPPORT_SIDES = frozenset({Side.MANAGER, Side.SYSTEM_HOUSE})
+# Taken by Campus itself, never offered to a person.
+SYSTEM_ACTIONS = frozenset({Action.CLOSE, Action.RELEASE})
 # Support-side actions the teacher sees as a response (first_response_at).
-RESPONSES = frozenset({Action.CLAIM, Action.ASSIGN, Action.REPLY, Action.WAIT, Action.RESOLVE})
+RESPONSES = frozenset(
+    {
+        Action.CLAIM,
+        Action.ASSIGN,
+        Action.REPLY,
+        Action.WAIT,
+        Action.RESOLVE,
+        Action.ESCALATE,
+        Action.CANCEL,
+    }
+)
 
 
 def rule_for(action: Action, sides: set[Side], status: S, level: int) -> Rule | None:

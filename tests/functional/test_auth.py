@@ -194,3 +194,48 @@ def test_last_login_is_recorded(client, make_user):
     assert user.last_login_at is None
     login(client, user.email)
     assert db.session.get(User, user.id).last_login_at is not None
+
+
+def test_repeated_failed_logins_are_throttled_even_with_the_right_password(app, client, make_user):
+    user = make_user(Role.TEACHER, email="ziel@example.org")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login(client, user.email, "falsch-geraten").status_code == 422
+    response = login(client, user.email, PASSWORD)
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Versuche" in response.text
+    assert not logged_in(client)
+
+
+def test_a_successful_login_clears_the_failure_count(app, client, make_user):
+    user = make_user(Role.TEACHER)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        login(client, user.email, "falsch-geraten")
+    assert login(client, user.email, PASSWORD).status_code == 302
+    client.post("/auth/logout")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
+        login(client, user.email, "falsch-geraten")
+    assert login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_failure_counts_are_shared_between_app_servers_through_redis():
+    """Two app servers with the same CAMPUS_REDIS_URL see the same failure count."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    from campus import create_app
+    from campus.ratelimit import Limit, clear, locked_for, record_failure
+
+    key, limit = "login:geteilt@example.org", Limit(3, 60)
+    first, second = (create_app({"REDIS_URL": url}) for _ in range(2))
+    with first.app_context():
+        clear(key)
+        for _ in range(3):
+            record_failure(key, limit)
+        assert locked_for(key, limit) > 0
+    with second.app_context():
+        assert locked_for(key, limit) > 0
+        clear(key)
+        assert locked_for(key, limit) == 0

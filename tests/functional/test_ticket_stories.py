@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 from campus.extensions import db
-from campus.models import Device, Ticket, TicketStatus, utcnow
+from campus.models import Device, Ticket, TicketStatus, User, utcnow
 from campus.tickets import services
 from tests.conftest import field_errors
 from tests.tickets_helpers import ANALYSIS
@@ -304,4 +304,85 @@ def test_queue_does_not_query_per_row(world, as_user, count_queries):
     db.session.expunge_all()
     with count_queries() as many:
         assert manager.get("/tickets/?status=open&q=Beta").text.count('<a href="/tickets/') == 10
+    assert many.count == few.count
+
+
+def test_second_claimer_is_told_who_has_it_and_names_are_escaped(world, as_user):
+    world.manager.display_name = "Marco <b>Brandt</b>"
+    db.session.commit()
+    ticket = world.ticket("new")
+    as_user(world.manager).post(f"/tickets/{ticket.id}/claim")
+    page = as_user(world.colleague).post(f"/tickets/{ticket.id}/claim")
+    assert page.status_code == 409
+    assert "Bereits von Marco &lt;b&gt;Brandt&lt;/b&gt; übernommen" in page.text
+    assert "<b>Brandt</b>" not in page.text
+
+
+def test_escalating_straight_away_counts_as_the_first_response(world):
+    ticket = world.ticket("new")
+    services.escalate(world.manager, ticket, ANALYSIS)
+    assert ticket.first_response_at is not None
+
+
+def test_reopen_is_not_offered_after_the_deadline(world, as_user):
+    ticket = world.ticket("new")
+    services.resolve(world.manager, ticket, "Erledigt.", now=utcnow() - timedelta(days=15))
+    db.session.commit()
+    page = as_user(world.teacher).get(f"/tickets/{ticket.id}")
+    assert f'action="/tickets/{ticket.id}/reopen"' not in page.text
+    assert f'action="/tickets/{ticket.id}/confirm"' in page.text
+
+
+def test_deactivating_a_manager_puts_their_tickets_back_into_the_queue(world, as_user):
+    working = world.ticket("in_progress")
+    at_house = world.ticket("escalated")  # l1_assignee is the manager
+    admin = as_user(world.admin)
+    admin.post(f"/admin/users/{world.manager.id}/active", data={"active": "0"})
+    db.session.refresh(working)
+    assert (working.status, working.assignee_id) == ("new", None)
+    assert working.events[-1].kind == "released" and working.events[-1].internal
+    # The system house's answer can no longer go back to the deactivated manager.
+    services.return_to_level1(world.system_house, at_house, "Bitte vor Ort prüfen.")
+    db.session.commit()
+    assert (at_house.status, at_house.assignee_id) == ("new", None)
+    assert at_house.id in {
+        int(i)
+        for i in re.findall(
+            r'href="/tickets/(\d+)"', as_user(world.colleague).get("/tickets/").text
+        )
+    }
+
+
+def test_moving_a_manager_to_another_campus_releases_the_old_campus_tickets(world, as_user):
+    working = world.ticket("in_progress")
+    far_campus = world.far_manager.managed_campuses[0]
+    as_user(world.admin).post(
+        f"/admin/users/{world.manager.id}/edit",
+        data={
+            "display_name": world.manager.display_name,
+            "email": world.manager.email,
+            "role": "campus_manager",
+            "campus_ids": [str(far_campus.id)],
+            "password": "",
+        },
+    )
+    db.session.refresh(working)
+    assert (working.status, working.assignee_id) == ("new", None)
+
+
+def test_ticket_page_does_not_query_per_event(world, as_user, count_queries):
+    ticket = world.ticket("in_progress")
+    manager_id, colleague_id, ticket_id = world.manager.id, world.colleague.id, ticket.id
+    browser = as_user(world.manager)
+    db.session.expunge_all()  # each request starts with an empty session, as in production
+    with count_queries() as few:
+        assert browser.get(f"/tickets/{ticket_id}").status_code == 200
+    ticket = db.session.get(Ticket, ticket_id)
+    for n in range(6):
+        author = db.session.get(User, colleague_id if n % 2 else manager_id)
+        services.note(author, ticket, f"Notiz {n}")
+    db.session.commit()
+    db.session.expunge_all()
+    with count_queries() as many:
+        assert browser.get(f"/tickets/{ticket_id}").status_code == 200
     assert many.count == few.count
