@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from campus.labels import ROLE_LABELS
+from campus.labels import CATEGORY_LABELS, ROLE_LABELS
 
 
 def optional_int(value) -> int | None:
@@ -89,6 +89,19 @@ class UserForm(FlaskForm):
         _l("Password"),
         validators=[Optional(), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save"))
+
+
+class ReportSettingsForm(FlaskForm):
+    categories = MultiCheckboxField(
+        _l("Categories level 1 cannot resolve by nature"),
+        choices=[SelectChoice(c.value, text) for c, text in CATEGORY_LABELS.items()],
+        validate_choice=False,
+        description=_l(
+            "For example broken hardware that always goes to warranty repair. These "
+            "categories are left out of the net first-level resolution rate."
+        ),
     )
     submit = SubmitField(_l("Save"))
 

@@ -8,11 +8,19 @@ from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import SelectChoice
 
 from campus.admin import bp
-from campus.admin.forms import CampusForm, ConfirmForm, SchoolForm, SearchForm, UserForm
+from campus.admin.forms import (
+    CampusForm,
+    ConfirmForm,
+    ReportSettingsForm,
+    SchoolForm,
+    SearchForm,
+    UserForm,
+)
 from campus.admin.services import (
     save_campus,
     save_school,
     save_user,
+    set_l1_unresolvable_categories,
     set_user_active,
     ticket_count,
 )
@@ -21,6 +29,7 @@ from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
 from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.permissions import admin_required
+from campus.reports.queries import excluded_categories
 
 
 def _get_or_404(model, object_id):
@@ -233,3 +242,22 @@ def user_active(user_id: int):
                 "success",
             )
     return redirect(url_for("admin.user_form", user_id=user.id))
+
+
+@bp.route("/report-settings", methods=["GET", "POST"])
+@admin_required
+def report_settings():
+    form = ReportSettingsForm()
+    if request.method == "GET":
+        form.categories.data = excluded_categories()
+    if form.validate_on_submit():
+        try:
+            set_l1_unresolvable_categories(current_user, form.categories.data or [])
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Report settings saved."), "success")
+            return redirect(url_for("admin.report_settings"))
+    return render_template("admin/report_settings.html", form=form), form_status(form)

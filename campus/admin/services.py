@@ -6,7 +6,16 @@ from sqlalchemy import func
 from campus.auth.services import check_new_password
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
-from campus.models import Campus, Role, School, Ticket, User, normalize_email
+from campus.models import (
+    Campus,
+    Category,
+    CategorySetting,
+    Role,
+    School,
+    Ticket,
+    User,
+    normalize_email,
+)
 from campus.permissions import can_administer, can_deactivate
 from campus.tickets.services import release_tickets
 
@@ -204,3 +213,20 @@ def ticket_count(user: User) -> int:
         db.session.scalar(db.select(func.count(Ticket.id)).where(Ticket.reporter_id == user.id))
         or 0
     )
+
+
+# --- report settings ---------------------------------------------------------
+
+
+def set_l1_unresolvable_categories(actor: User, categories: list[str]) -> None:
+    """Mark the categories level 1 cannot resolve by nature (left out of the net FLR)."""
+    _require_admin(actor)
+    unknown = set(categories) - set(Category)
+    if unknown:
+        raise InvalidInput(_l("Unknown category."), "categories")
+    existing = {s.category: s for s in db.session.scalars(db.select(CategorySetting))}
+    for category in Category:
+        setting = existing.get(category) or CategorySetting(category=category)
+        setting.l1_resolvable = category not in categories
+        db.session.add(setting)
+    db.session.flush()

@@ -15,6 +15,7 @@ ADMIN_PAGES = [
     "/admin/schools/new",
     "/admin/users",
     "/admin/users/new",
+    "/admin/report-settings",
 ]
 
 

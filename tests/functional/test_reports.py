@@ -128,3 +128,23 @@ def test_reports_page_does_not_query_per_row(world, as_user, count_queries):
     with count_queries() as many:
         admin.get("/reports/")
     assert many.count == few.count
+
+
+def test_admin_sets_the_categories_left_out_of_the_net_rate(march, as_user):  # noqa: F811
+    admin = as_user(march.admin)
+    response = admin.post("/admin/report-settings", data={"categories": ["printer"]})
+    assert response.status_code == 302
+    assert 'checked id="categories-3"' in admin.get("/admin/report-settings").text
+    data = admin.get(f"/reports/data.json?{MARCH_ARGS}").get_json()["rows"][0]
+    assert (data["net_recorded"], data["net_resolved_first_level"]) == (4, 1)  # no B, G, J
+    assert data["net_flr"] == 0.25
+    admin.post("/admin/report-settings", data={})
+    data = admin.get(f"/reports/data.json?{MARCH_ARGS}").get_json()["rows"][0]
+    assert data["net_recorded"] == 7
+
+
+def test_report_settings_refuse_unknown_categories(world, as_user):
+    response = as_user(world.admin).post(
+        "/admin/report-settings", data={"categories": ["spaceship"]}
+    )
+    assert response.status_code == 422
