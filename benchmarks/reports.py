@@ -30,8 +30,9 @@ def main() -> None:
     from campus import create_app
     from campus.extensions import db
     from campus.models import Role, Ticket, User, utcnow
+    from campus.reports.overview import full_report
     from campus.reports.period import preset_period, today_in_berlin
-    from campus.reports.queries import Scope, full_report
+    from campus.reports.queries import Scope
 
     app = create_app()
     app.config.update(WTF_CSRF_ENABLED=False, PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")

@@ -9,15 +9,9 @@ from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
 from campus.reports.export import row_to_dict, to_csv
 from campus.reports.forms import PeriodForm
+from campus.reports.overview import AGE_BANDS, OLDEST_BAND, full_report
 from campus.reports.period import today_in_berlin
-from campus.reports.queries import (
-    AGE_BANDS,
-    GROUPINGS,
-    OLDEST_BAND,
-    Scope,
-    first_level_resolution_rate,
-    full_report,
-)
+from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
 
 TABLES = ("summary", *GROUPINGS)
 

@@ -7,8 +7,9 @@ import pytest
 
 from campus.extensions import db
 from campus.models import CategorySetting
+from campus.reports.overview import backlog, full_report
 from campus.reports.period import Period
-from campus.reports.queries import Scope, backlog, first_level_resolution_rate, full_report
+from campus.reports.queries import Scope, first_level_resolution_rate
 from campus.tickets import services
 from campus.tickets.reporting import report_ticket
 from tests.tickets_helpers import ANALYSIS
