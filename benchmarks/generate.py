@@ -53,6 +53,10 @@ def main() -> None:
         started = time.perf_counter()
         with db.engine.begin() as connection:
             counts = fill(connection, args, random.Random(args.seed))
+        from campus.reports.facts import rebuild_facts
+
+        rebuild_facts()  # the report facts, as the services would have kept them
+        db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as connection:
                 connection.exec_driver_sql("ANALYZE")

@@ -92,6 +92,13 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_decimal
     app.jinja_env.filters["percent"] = lambda value: "–" if value is None else format_percent(value)
     app.jinja_env.filters["duration"] = format_duration
+    app.jinja_env.filters["at_most"] = lambda seconds: (
+        "–"
+        if seconds is None
+        else format_duration(seconds)
+        if seconds == float("inf")
+        else "≤ " + format_duration(seconds)
+    )
     app.jinja_env.filters["signed"] = lambda value: format_decimal(value, "+#,##0.0;-#,##0.0")
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
     app.jinja_env.filters["age"] = lambda value: (
@@ -139,6 +146,8 @@ def format_duration(seconds: float | None) -> str:
         return "–"
     from flask_babel import gettext
 
+    if seconds == float("inf"):
+        return gettext("over a year")
     if seconds < 3600:
         return gettext("%(n)s min", n=format_decimal(round(seconds / 60)))
     if seconds < 48 * 3600:

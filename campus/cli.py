@@ -99,3 +99,14 @@ def close_stale_command():
     closed = close_stale()
     db.session.commit()
     click.echo(f"Closed {closed} resolved ticket(s) left unconfirmed for 7 days.")
+
+
+@campus_cli.command("rebuild-report-facts")
+@with_appcontext
+def rebuild_report_facts_command():
+    """Recompute the report figures from all tickets (after a bulk import or restore)."""
+    from campus.reports.facts import rebuild_facts
+
+    read = rebuild_facts()
+    db.session.commit()
+    click.echo(f"Report facts rebuilt from {read} ticket(s).")

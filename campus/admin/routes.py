@@ -29,7 +29,7 @@ from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
 from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.permissions import admin_required
-from campus.reports.queries import excluded_categories
+from campus.reports.facts import excluded_categories
 
 
 def _get_or_404(model, object_id):
@@ -249,7 +249,7 @@ def user_active(user_id: int):
 def report_settings():
     form = ReportSettingsForm()
     if request.method == "GET":
-        form.categories.data = excluded_categories()
+        form.categories.data = sorted(excluded_categories())
     if form.validate_on_submit():
         try:
             set_l1_unresolvable_categories(current_user, form.categories.data or [])

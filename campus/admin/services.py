@@ -17,6 +17,7 @@ from campus.models import (
     normalize_email,
 )
 from campus.permissions import can_administer, can_deactivate
+from campus.reports.facts import rebuild_facts, record_change, ticket_facts
 from campus.tickets.services import release_tickets
 
 
@@ -96,10 +97,14 @@ def save_school(
         school = School(campus=campus)
         db.session.add(school)
     elif school.campus_id != campus.id:
-        # Tickets carry their campus for fast queues: move them along with the school.
-        db.session.execute(
-            db.update(Ticket).where(Ticket.school_id == school.id).values(campus_id=campus.id)
-        )
+        # Tickets carry their campus for fast queues and reports: move them along.
+        tickets = db.session.scalars(db.select(Ticket).where(Ticket.school_id == school.id)).all()
+        before = [ticket_facts(ticket) for ticket in tickets]
+        for ticket in tickets:
+            ticket.campus_id = campus.id
+        db.session.flush()
+        for facts, ticket in zip(before, tickets, strict=True):
+            record_change(facts, ticket)
         school.campus = campus
     school.name = name
     school.short_name = short_name
@@ -230,3 +235,4 @@ def set_l1_unresolvable_categories(actor: User, categories: list[str]) -> None:
         setting.l1_resolvable = category not in categories
         db.session.add(setting)
     db.session.flush()
+    rebuild_facts()  # the net figures of every past ticket change with this

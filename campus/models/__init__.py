@@ -3,6 +3,7 @@
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceType
 from campus.models.org import Campus, School, campus_managers
+from campus.models.report import report_days
 from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
@@ -35,5 +36,6 @@ __all__ = [
     "User",
     "campus_managers",
     "normalize_email",
+    "report_days",
     "utcnow",
 ]

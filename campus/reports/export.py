@@ -46,7 +46,10 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def _hours(seconds: float | None) -> float | None:
-    return None if seconds is None else round(seconds / 3600, 2)
+    """Hours, as the upper bound of the duration bucket; None without data or past a year."""
+    if seconds is None or seconds == float("inf"):
+        return None
+    return round(seconds / 3600, 2)
 
 
 def to_csv(rows: list[dict], separator: str = ",") -> str:

@@ -32,12 +32,30 @@ def monthly_trend(rows: list[ResolutionRow]) -> float | None:
     return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else None
 
 
-def backlog(at: datetime, scope: Scope) -> dict[tuple[int, str], int]:
+def _age_band(at: datetime):
+    return case(
+        *[
+            (Ticket.created_at > at - timedelta(days=days), literal(name))
+            for days, name in AGE_BANDS
+        ],
+        else_=literal(OLDEST_BAND),
+    )
+
+
+def backlog(at: datetime, scope: Scope, now: datetime | None = None) -> dict[tuple[int, str], int]:
     """Open tickets at the instant `at`, by level and age band: {(level, band): count}.
 
-    The state at `at` is the one the ticket's last event before `at` set, so a ticket
-    closed later (or reopened later) is counted as it stood then.
+    For a past instant, the state is the one the ticket's last event before `at` set,
+    so a ticket closed (or reopened) later is counted as it stood then. For now, the
+    tickets' current state answers directly, from the queue indexes.
     """
+    if now is not None and at >= now:
+        query = scope.apply(
+            select(Ticket.level, _age_band(at).label("band"), func.count().label("n"))
+            .where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at < at)
+            .group_by(Ticket.level, literal_column("band"))
+        )
+        return {(level, band): n for level, band, n in db.session.execute(query)}
     candidates = scope.apply(
         select(Ticket.id).where(
             Ticket.created_at < at, or_(Ticket.closed_at.is_(None), Ticket.closed_at >= at)
@@ -92,5 +110,5 @@ def full_report(period: Period, scope: Scope, now: datetime) -> Report:
         breakdowns=breakdowns,
         trend=monthly_trend(breakdowns["month"]),
         backlog_at=backlog_at,
-        backlog=backlog(backlog_at, scope),
+        backlog=backlog(backlog_at, scope, now),
     )

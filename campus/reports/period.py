@@ -41,6 +41,18 @@ class Period:
             current = following
         return months
 
+    def month_days(self) -> list[tuple[str, date, date]]:
+        """Each calendar month the period touches: (YYYY-MM, first day, last day), clipped."""
+        months = []
+        current = self.first.replace(day=1)
+        while current <= self.last:
+            following = (current + timedelta(days=32)).replace(day=1)
+            first = max(current, self.first)
+            last = min(following - timedelta(days=1), self.last)
+            months.append((current.strftime("%Y-%m"), first, last))
+            current = following
+        return months
+
 
 def today_in_berlin(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(BERLIN).date()

@@ -1,4 +1,4 @@
-"""The report figures, computed by the database (GROUP BY, FILTER, window/percentile functions).
+"""The report figures, summed from the report facts (campus/models/report.py).
 
 Definitions (shown on the reports page as well):
 - A period's tickets are those *created* in it (Berlin calendar days); each is
@@ -7,10 +7,12 @@ Definitions (shown on the reports page as well):
 - resolved_first_level: resolved at level 1 and never escalated (a ticket that was
   reopened and then escalated counts as escalated); FLR = that / recorded.
 - net FLR: the same, leaving out categories that level 1 cannot resolve by nature.
-- Percentiles are nearest-rank: the value at rank ceil(p*n) of the sorted durations.
-  PostgreSQL computes them with percentile_disc; SQLite, which has no percentile
-  function, with ROW_NUMBER() and COUNT() windows, which gives the same value.
-Nothing here loads tickets into Python: every query returns one row per group.
+- Times: nearest-rank median and 90th percentile (rank ceil(p*n)) over duration
+  buckets (5 min steps at first, then hours, then days, see BUCKET_BOUNDS); a
+  figure is the upper bound of the bucket that holds that rank ("at most ...").
+The database sums the facts (one row per day, campus and key): a year of reports
+reads at most 365 x (campuses + schools + managers + types + categories) rows, and
+nothing here loads tickets into Python.
 """
 
 from dataclasses import dataclass, field
@@ -22,21 +24,12 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
-    union_all,
 )
 
 from campus.extensions import db
-from campus.models import (
-    Campus,
-    CategorySetting,
-    Device,
-    School,
-    Ticket,
-    TicketStatus,
-    User,
-)
+from campus.models import Campus, School, Ticket, User
+from campus.models.report import BUCKET_BOUNDS, COUNTS, bucket_columns, report_days
 from campus.reports.period import Period
 
 GROUPINGS = ("campus", "school", "manager", "device_type", "category", "month")
@@ -113,64 +106,78 @@ class ResolutionRow:
 
 # --- building blocks -----------------------------------------------------------
 
+# Which facts dimension answers each grouping; the summary and the months read the
+# campus rows, which every ticket has exactly one of.
+DIMENSION_OF = {
+    None: "campus",
+    "month": "campus",
+    "campus": "campus",
+    "school": "school",
+    "manager": "manager",
+    "device_type": "device_type",
+    "category": "category",
+}
+VALUE_COLUMNS = (*COUNTS, *(c for figure in TIME_FIGURES for c in bucket_columns(figure)))
 
-def _dialect() -> str:
-    return db.engine.dialect.name
 
-
-def seconds_between(later, earlier):
-    """A duration in seconds, in the database's own date arithmetic."""
-    if _dialect() == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
-
-
-def month_key(period: Period):
-    """The Berlin calendar month of created_at as 'YYYY-MM' (DST-correct on every database)."""
+def month_of_day(period: Period):
+    """The calendar month of a facts row's (Berlin) day as 'YYYY-MM'."""
+    day = report_days.c.day
     return case(
         *[
-            (and_(Ticket.created_at >= start, Ticket.created_at < end), literal(label))
-            for label, start, end in period.months()
+            (and_(day >= first, day <= last), literal(label))
+            for label, first, last in period.month_days()
         ],
         else_=literal(NONE_KEY),
     )
 
 
-def _group_key(group_by: str | None, period: Period):
-    """The expression to group by, and whether it needs the devices table."""
+def _facts_query(period: Period, scope: Scope, group_by: str | None):
+    facts = report_days.c
     if group_by is None:
-        return literal("all"), False
-    if group_by == "campus":
-        return Ticket.campus_id, False
-    if group_by == "school":
-        return Ticket.school_id, False
-    if group_by == "manager":
-        return Ticket.l1_assignee_id, False
-    if group_by == "device_type":
-        return Device.type, True
-    if group_by == "category":
-        return Ticket.category, False
-    if group_by == "month":
-        return month_key(period), False
-    raise ValueError(f"unknown grouping {group_by!r}")
-
-
-def _base(columns: list, group_by: str | None, period: Period, scope: Scope):
-    key, needs_device = _group_key(group_by, period)
-    query = select(key.label("key"), *columns).select_from(Ticket)
-    if needs_device:
-        query = query.outerjoin(Device, Device.id == Ticket.device_id)
-    query = query.where(Ticket.created_at >= period.start, Ticket.created_at < period.end)
-    return scope.apply(query)
-
-
-def excluded_categories() -> list[str]:
-    """Categories the admin marked as not resolvable at level 1 by nature."""
-    return list(
-        db.session.scalars(
-            select(CategorySetting.category).where(CategorySetting.l1_resolvable.is_(False))
-        )
+        key = literal("all")
+    elif group_by == "month":
+        key = month_of_day(period)
+    else:
+        key = facts.key
+    # "group_key", not "key": GROUP BY would pick the table's own key column.
+    query = select(key.label("group_key"), *[func.sum(facts[c]).label(c) for c in VALUE_COLUMNS])
+    query = query.where(
+        facts.dimension == DIMENSION_OF[group_by],
+        facts.day >= period.first,
+        facts.day <= period.last,
     )
+    if scope.campus_ids is not None:
+        query = query.where(facts.campus_id.in_(scope.campus_ids))
+    return query.group_by(literal_column("group_key"))
+
+
+def percentile_from_histogram(counts: list[int], p_num: int, p_den: int) -> float | None:
+    """Upper bound of the bucket holding rank ceil(p*n); None without data."""
+    n = sum(counts)
+    if not n:
+        return None
+    rank = (n * p_num + p_den - 1) // p_den
+    seen = 0
+    for index, count in enumerate(counts):
+        seen += count
+        if seen >= rank:
+            return BUCKET_BOUNDS[index]
+    return BUCKET_BOUNDS[-1]
+
+
+def _time_stats(row) -> dict[str, TimeStats]:
+    stats = {}
+    for figure in TIME_FIGURES:
+        counts = [int(row[c] or 0) for c in bucket_columns(figure)]
+        n = sum(counts)
+        if n:
+            stats[figure] = TimeStats(
+                n=n,
+                median=percentile_from_histogram(counts, 1, 2),
+                p90=percentile_from_histogram(counts, 9, 10),
+            )
+    return stats
 
 
 # --- the figures -------------------------------------------------------------------
@@ -179,110 +186,23 @@ def excluded_categories() -> list[str]:
 def resolution_counts(
     period: Period, scope: Scope, group_by: str | None = None
 ) -> list[ResolutionRow]:
-    """Recorded, resolved, first-level, escalated ... per group, in one aggregate query."""
-    live = Ticket.status != TicketStatus.CANCELLED
-    first_level = and_(live, Ticket.resolved_level == 1, Ticket.escalated_at.is_(None))
-    excluded = excluded_categories()
-    resolvable = Ticket.category.not_in(excluded) if excluded else literal(True)
-
-    def count(condition):
-        return func.count().filter(condition)
-
-    columns = [
-        count(live).label("recorded"),
-        count(Ticket.status == TicketStatus.CANCELLED).label("cancelled"),
-        count(and_(live, Ticket.resolved_level.is_not(None))).label("resolved"),
-        count(first_level).label("resolved_first_level"),
-        count(and_(live, Ticket.escalated_at.is_not(None))).label("escalated"),
-        count(and_(live, resolvable)).label("net_recorded"),
-        count(and_(first_level, resolvable)).label("net_resolved_first_level"),
-        count(and_(live, Ticket.resolved_level == 2)).label("resolved_second_level"),
-        count(and_(live, Ticket.resolved_level == 2, Ticket.l1_capable.is_(True))).label(
-            "l1_capable"
-        ),
-        count(and_(live, or_(Ticket.resolved_at.is_not(None), Ticket.reopened_count > 0))).label(
-            "ever_resolved"
-        ),
-        count(and_(live, Ticket.reopened_count > 0)).label("reopened"),
-    ]
-    query = _base(columns, group_by, period, scope)
-    rows = db.session.execute(query.group_by(literal_column("key"))).mappings().all()
-    result = [
-        ResolutionRow(key=_key_text(row["key"]), **{k: v for k, v in row.items() if k != "key"})
-        for row in rows
-    ]
-    return result
+    """Every count and time figure per group, from one aggregate query over the facts."""
+    rows = []
+    for row in db.session.execute(_facts_query(period, scope, group_by)).mappings():
+        if all(not row[c] for c in COUNTS):
+            continue
+        rows.append(
+            ResolutionRow(
+                key=_key_text(row["group_key"]),
+                times=_time_stats(row),
+                **{c: int(row[c] or 0) for c in COUNTS},
+            )
+        )
+    return rows
 
 
 def _key_text(value) -> str:
-    return NONE_KEY if value is None else str(value)
-
-
-def time_figures(
-    period: Period, scope: Scope, group_by: str | None = None
-) -> dict[str, dict[str, TimeStats]]:
-    """Median and 90th percentile of each time figure per group: {key: {figure: stats}}."""
-    live = Ticket.status != TicketStatus.CANCELLED
-    durations = {
-        "first_response": (
-            seconds_between(Ticket.first_response_at, Ticket.created_at),
-            and_(live, Ticket.first_response_at.is_not(None)),
-        ),
-        "resolution": (
-            seconds_between(Ticket.resolved_at, Ticket.created_at),
-            and_(live, Ticket.resolved_at.is_not(None)),
-        ),
-        "level2": (
-            seconds_between(Ticket.resolved_at, Ticket.escalated_at),
-            and_(live, Ticket.resolved_level == 2, Ticket.escalated_at.is_not(None)),
-        ),
-    }
-    parts = []
-    for name, (seconds, condition) in durations.items():
-        part = _base(
-            [literal(name).label("figure"), seconds.label("seconds")], group_by, period, scope
-        )
-        parts.append(part.where(condition))
-    samples = union_all(*parts).subquery("samples")
-    if _dialect() == "postgresql":
-        query = select(
-            samples.c.key,
-            samples.c.figure,
-            func.count().label("n"),
-            func.percentile_disc(0.5).within_group(samples.c.seconds).label("median"),
-            func.percentile_disc(0.9).within_group(samples.c.seconds).label("p90"),
-        ).group_by(samples.c.key, samples.c.figure)
-    else:
-        ranked = select(
-            samples.c.key,
-            samples.c.figure,
-            samples.c.seconds,
-            func.row_number()
-            .over(partition_by=(samples.c.key, samples.c.figure), order_by=samples.c.seconds)
-            .label("rank"),
-            func.count().over(partition_by=(samples.c.key, samples.c.figure)).label("n"),
-        ).subquery("ranked")
-        # nearest rank: ceil(0.5 n) = (n + 1) / 2 and ceil(0.9 n) = (9 n + 9) / 10, integer division
-        query = select(
-            ranked.c.key,
-            ranked.c.figure,
-            func.max(ranked.c.n).label("n"),
-            func.max(case((ranked.c.rank == (ranked.c.n + 1) // 2, ranked.c.seconds))).label(
-                "median"
-            ),
-            func.max(case((ranked.c.rank == (ranked.c.n * 9 + 9) // 10, ranked.c.seconds))).label(
-                "p90"
-            ),
-        ).group_by(ranked.c.key, ranked.c.figure)
-    result: dict[str, dict[str, TimeStats]] = {}
-    for row in db.session.execute(query).mappings():
-        stats = TimeStats(
-            n=row["n"],
-            median=float(row["median"]) if row["median"] is not None else None,
-            p90=float(row["p90"]) if row["p90"] is not None else None,
-        )
-        result.setdefault(_key_text(row["key"]), {})[row["figure"]] = stats
-    return result
+    return NONE_KEY if value in (None, "") else str(value)
 
 
 def first_level_resolution_rate(
@@ -290,9 +210,6 @@ def first_level_resolution_rate(
 ) -> list[ResolutionRow]:
     """Every resolution figure and time figure per group, labelled and sorted for display."""
     rows = resolution_counts(period, scope, group_by)
-    times = time_figures(period, scope, group_by)
-    for row in rows:
-        row.times = times.get(row.key, {})
     _label(rows, group_by, period)
     if group_by == "month":
         present = {row.key: row for row in rows}

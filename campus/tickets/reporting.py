@@ -18,6 +18,7 @@ from campus.models import (
     utcnow,
 )
 from campus.permissions import can_report
+from campus.reports.facts import record_change
 from campus.tickets.photos import Upload, check_photos, store_photo
 from campus.tickets.services import TEXT_MAX, record_event
 
@@ -104,4 +105,5 @@ def report_ticket(
             )
         )
     db.session.flush()
+    record_change(None, ticket)
     return ticket

@@ -23,6 +23,7 @@ from campus.models import (
     utcnow,
 )
 from campus.permissions import can_be_assigned, sides_of
+from campus.reports.facts import record_change, ticket_facts
 from campus.tickets.workflow import (
     REOPEN_DAYS,
     RESPONSES,
@@ -118,6 +119,7 @@ def _apply(
     now = now or utcnow()
     rule, sides = _authorize(actor, ticket, action)
     text = _text(rule, text)
+    before = ticket_facts(ticket)
     if check is not None:
         check(rule, sides, now)
     old_status, old_level = ticket.status, ticket.level
@@ -141,6 +143,7 @@ def _apply(
         rule.internal,
     )
     db.session.flush()
+    record_change(before, ticket)
     return event
 
 

@@ -1,0 +1,86 @@
+"""Report facts: per Berlin day, campus and breakdown key, the counts and the duration
+histograms of the tickets created that day, kept current by the ticket services.
+
+The reports sum these rows instead of scanning tickets: a year is at most
+365 x (campuses + schools + managers + device types + categories) rows, however
+many tickets there are.
+"""
+
+from sqlalchemy import Column, Date, Integer, String, Table
+
+from campus.models.base import Base
+
+DIMENSIONS = ("campus", "school", "manager", "device_type", "category")
+
+COUNTS = (
+    "recorded",
+    "cancelled",
+    "resolved",
+    "resolved_first_level",
+    "escalated",
+    "net_recorded",
+    "net_resolved_first_level",
+    "resolved_second_level",
+    "l1_capable",
+    "ever_resolved",
+    "reopened",
+)
+
+# Upper bounds (seconds) of the duration buckets; the last one is open-ended.
+MINUTE, HOUR, DAY = 60, 3600, 86400
+BUCKET_BOUNDS: tuple[float, ...] = (
+    *(m * MINUTE for m in (5, 10, 15, 20, 30, 45)),
+    *(h * HOUR for h in (1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20)),
+    *(
+        d * DAY
+        for d in (
+            1,
+            1.25,
+            1.5,
+            2,
+            2.5,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            10,
+            12,
+            14,
+            17,
+            21,
+            28,
+            35,
+            45,
+            60,
+            90,
+            120,
+            180,
+            365,
+        )
+    ),
+    float("inf"),
+)
+FIGURES = {"first_response": "fr", "resolution": "rs", "level2": "l2"}
+
+
+def bucket_columns(figure: str) -> list[str]:
+    prefix = FIGURES[figure]
+    return [f"{prefix}_{i:02d}" for i in range(len(BUCKET_BOUNDS))]
+
+
+report_days = Table(
+    "report_days",
+    Base.metadata,
+    Column("dimension", String(12), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("campus_id", Integer, primary_key=True),
+    Column("key", String(40), primary_key=True),
+    *[Column(name, Integer, nullable=False, default=0, server_default="0") for name in COUNTS],
+    *[
+        Column(name, Integer, nullable=False, default=0, server_default="0")
+        for figure in FIGURES
+        for name in bucket_columns(figure)
+    ],
+)

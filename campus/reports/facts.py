@@ -1,0 +1,199 @@
+"""Keeping the report facts (campus/models/report.py) current.
+
+Every change to a ticket goes through the ticket services, which call
+`record_change(before, ticket)`: the ticket's old contribution is taken away from
+its rows and the new one added, in the same transaction. `rebuild_facts()` computes
+everything afresh (after bulk imports, or when the net-rate categories change);
+a test checks that both ways always agree.
+"""
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, insert, select
+
+from campus.extensions import db
+from campus.models import CategorySetting, Device, Ticket, TicketStatus
+from campus.models.report import BUCKET_BOUNDS, COUNTS, FIGURES, report_days
+
+BERLIN = ZoneInfo("Europe/Berlin")
+PRIMARY_KEY = ("dimension", "day", "campus_id", "key")
+VALUE_COLUMNS = tuple(c.name for c in report_days.columns if c.name not in PRIMARY_KEY)
+ZERO_ROW = dict.fromkeys(VALUE_COLUMNS, 0)
+FACT_FIELDS = (
+    "created_at",
+    "status",
+    "resolved_level",
+    "escalated_at",
+    "category",
+    "l1_capable",
+    "reopened_count",
+    "resolved_at",
+    "first_response_at",
+    "campus_id",
+    "school_id",
+    "l1_assignee_id",
+    "device_type",
+)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one ticket adds to the report rows: where (day, campus, keys) and how much."""
+
+    day: date
+    campus_id: int
+    keys: tuple[tuple[str, str], ...]  # (dimension, key) for each dimension
+    vector: tuple[tuple[str, int], ...]  # (column, 1) for every column it counts in
+
+
+def bucket(seconds: float) -> int:
+    """Index of the first bucket whose upper bound is at least `seconds`."""
+    return bisect_left(BUCKET_BOUNDS, max(seconds, 0.0))
+
+
+def facts_from(values: Mapping, excluded: set[str]) -> Facts:
+    """The contribution of a ticket given as plain values (see FACT_FIELDS)."""
+    live = values["status"] != TicketStatus.CANCELLED
+    level = values["resolved_level"]
+    escalated = values["escalated_at"] is not None
+    first_level = live and level == 1 and not escalated
+    resolvable = values["category"] not in excluded
+    reopened = (values["reopened_count"] or 0) > 0
+    counts = {
+        "recorded": live,
+        "cancelled": not live,
+        "resolved": live and level is not None,
+        "resolved_first_level": first_level,
+        "escalated": live and escalated,
+        "net_recorded": live and resolvable,
+        "net_resolved_first_level": first_level and resolvable,
+        "resolved_second_level": live and level == 2,
+        "l1_capable": live and level == 2 and values["l1_capable"] is True,
+        "ever_resolved": live and (values["resolved_at"] is not None or reopened),
+        "reopened": live and reopened,
+    }
+    vector = [(name, 1) for name in COUNTS if counts[name]]
+    created = values["created_at"]
+    if live:
+        spans = {
+            "first_response": (values["first_response_at"], created),
+            "resolution": (values["resolved_at"], created),
+            "level2": (values["resolved_at"], values["escalated_at"])
+            if level == 2
+            else (None, None),
+        }
+        for figure, (end, start) in spans.items():
+            if end is not None and start is not None:
+                index = bucket((end - start).total_seconds())
+                vector.append((f"{FIGURES[figure]}_{index:02d}", 1))
+    manager = values["l1_assignee_id"]
+    keys = (
+        ("campus", str(values["campus_id"])),
+        ("school", str(values["school_id"])),
+        ("manager", "" if manager is None else str(manager)),
+        ("device_type", values["device_type"] or ""),
+        ("category", values["category"]),
+    )
+    return Facts(created.astimezone(BERLIN).date(), values["campus_id"], keys, tuple(vector))
+
+
+def excluded_categories(session=None) -> set[str]:
+    """Categories the admin marked as not resolvable at level 1 by nature."""
+    return set(
+        (session or db.session).scalars(
+            select(CategorySetting.category).where(CategorySetting.l1_resolvable.is_(False))
+        )
+    )
+
+
+def ticket_facts(ticket: Ticket, excluded: set[str] | None = None) -> Facts:
+    values = {name: getattr(ticket, name) for name in FACT_FIELDS if name != "device_type"}
+    values["device_type"] = ticket.device.type if ticket.device is not None else None
+    return facts_from(values, excluded_categories() if excluded is None else excluded)
+
+
+def record_change(before: Facts | None, ticket: Ticket) -> None:
+    """Move the ticket's contribution from `before` (None: a new ticket) to its state now."""
+    after = ticket_facts(ticket)
+    if after == before:
+        return  # a note or a reply: nothing the reports count has changed
+    changes: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for facts, sign in ((before, -1), (after, 1)):
+        if facts is None:
+            continue
+        for dimension, key in facts.keys:
+            row = changes[(dimension, facts.day, facts.campus_id, key)]
+            for column, amount in facts.vector:
+                row[column] += sign * amount
+    for (dimension, day, campus_id, key), row in changes.items():
+        row = {column: n for column, n in row.items() if n}
+        if row:
+            _add(dict(dimension=dimension, day=day, campus_id=campus_id, key=key), row)
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert_statement():
+    """One upsert that adds every value column: compiled once, not once per change."""
+    dialect = db.engine.dialect.name
+    if dialect not in _UPSERTS:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        statement = upsert(report_days)
+        _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=list(PRIMARY_KEY),
+            set_={c: report_days.c[c] + statement.excluded[c] for c in VALUE_COLUMNS},
+        )
+    return _UPSERTS[dialect]
+
+
+def _add(where: dict, amounts: dict[str, int]) -> None:
+    db.session.execute(_upsert_statement(), {**ZERO_ROW, **where, **amounts})
+
+
+def rebuild_facts(batch: int = 5000, session=None) -> int:
+    """Recompute every report row from the tickets; returns how many tickets were read."""
+    session = session or db.session
+    excluded = excluded_categories(session)
+    columns = [getattr(Ticket, name) for name in FACT_FIELDS if name != "device_type"]
+    query = (
+        select(*columns, Device.type.label("device_type"))
+        .outerjoin(Device, Device.id == Ticket.device_id)
+        .execution_options(yield_per=batch)
+    )
+    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    read = 0
+    for values in session.execute(query).mappings():
+        facts = facts_from(values, excluded)
+        read += 1
+        for dimension, key in facts.keys:
+            row = rows[(dimension, facts.day, facts.campus_id, key)]
+            for column, amount in facts.vector:
+                row[column] += amount
+    session.execute(delete(report_days))
+    _insert_rows(
+        session,
+        ({**dict(zip(PRIMARY_KEY, pk, strict=True)), **amounts} for pk, amounts in rows.items()),
+    )
+    session.flush()
+    return read
+
+
+def _insert_rows(session, rows: Iterable[dict], chunk: int = 2000) -> None:
+    all_columns = [c.name for c in report_days.columns]
+    buffer = []
+    for row in rows:
+        buffer.append({name: row.get(name, 0) for name in all_columns})
+        if len(buffer) >= chunk:
+            session.execute(insert(report_days), buffer)
+            buffer = []
+    if buffer:
+        session.execute(insert(report_days), buffer)
