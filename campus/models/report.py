@@ -1,5 +1,5 @@
-"""Report facts: per Berlin day, campus and breakdown key, the counts and the duration
-histograms of the tickets created that day, kept current by the ticket services.
+"""Report facts: per Berlin day (and per month), campus and breakdown key, the counts and
+the duration histograms of the tickets created then, kept current by the ticket services.
 
 The reports sum these rows instead of scanning tickets: a year is at most
 365 x (campuses + schools + managers + device types + categories) rows, however
@@ -11,6 +11,7 @@ from sqlalchemy import Column, Date, Integer, String, Table
 from campus.models.base import Base
 
 DIMENSIONS = ("campus", "school", "manager", "device_type", "category")
+SPANS = ("day", "month")
 
 COUNTS = (
     "recorded",
@@ -74,6 +75,9 @@ report_days = Table(
     "report_days",
     Base.metadata,
     Column("dimension", String(12), primary_key=True),
+    # "day" rows hold one Berlin day; "month" rows (day = the 1st) the sum of a month,
+    # so that a year reads twelve rows per key instead of 365.
+    Column("span", String(5), primary_key=True),
     Column("day", Date, primary_key=True),
     Column("campus_id", Integer, primary_key=True),
     Column("key", String(40), primary_key=True),

@@ -21,7 +21,7 @@ from campus.models import CategorySetting, Device, Ticket, TicketStatus
 from campus.models.report import BUCKET_BOUNDS, COUNTS, FIGURES, report_days
 
 BERLIN = ZoneInfo("Europe/Berlin")
-PRIMARY_KEY = ("dimension", "day", "campus_id", "key")
+PRIMARY_KEY = ("dimension", "span", "day", "campus_id", "key")
 VALUE_COLUMNS = tuple(c.name for c in report_days.columns if c.name not in PRIMARY_KEY)
 ZERO_ROW = dict.fromkeys(VALUE_COLUMNS, 0)
 FACT_FIELDS = (
@@ -126,14 +126,24 @@ def record_change(before: Facts | None, ticket: Ticket) -> None:
     for facts, sign in ((before, -1), (after, 1)):
         if facts is None:
             continue
-        for dimension, key in facts.keys:
-            row = changes[(dimension, facts.day, facts.campus_id, key)]
+        for pk in _row_keys(facts):
+            row = changes[pk]
             for column, amount in facts.vector:
                 row[column] += sign * amount
-    for (dimension, day, campus_id, key), row in changes.items():
+    for pk, row in changes.items():
         row = {column: n for column, n in row.items() if n}
         if row:
-            _add(dict(dimension=dimension, day=day, campus_id=campus_id, key=key), row)
+            _add(dict(zip(PRIMARY_KEY, pk, strict=True)), row)
+
+
+def _row_keys(facts: Facts) -> list[tuple]:
+    """The primary keys of the rows a ticket counts in: its day's and its month's."""
+    month = facts.day.replace(day=1)
+    return [
+        (dimension, span, day, facts.campus_id, key)
+        for dimension, key in facts.keys
+        for span, day in (("day", facts.day), ("month", month))
+    ]
 
 
 _UPSERTS: dict[str, object] = {}
@@ -174,8 +184,8 @@ def rebuild_facts(batch: int = 5000, session=None) -> int:
     for values in session.execute(query).mappings():
         facts = facts_from(values, excluded)
         read += 1
-        for dimension, key in facts.keys:
-            row = rows[(dimension, facts.day, facts.campus_id, key)]
+        for pk in _row_keys(facts):
+            row = rows[pk]
             for column, amount in facts.vector:
                 row[column] += amount
     session.execute(delete(report_days))

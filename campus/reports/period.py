@@ -53,6 +53,15 @@ class Period:
             current = following
         return months
 
+    def spans(self) -> list[tuple[str, date, date]]:
+        """The period as report-fact ranges: whole months as "month" rows, the days of
+        partial months at either end as "day" rows."""
+        ranges = []
+        for _label, first, last in self.month_days():
+            whole = first.day == 1 and (last + timedelta(days=1)).day == 1
+            ranges.append(("month", first, first) if whole else ("day", first, last))
+        return ranges
+
 
 def today_in_berlin(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(BERLIN).date()

@@ -24,6 +24,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
 )
 
@@ -144,8 +145,12 @@ def _facts_query(period: Period, scope: Scope, group_by: str | None):
     query = select(key.label("group_key"), *[func.sum(facts[c]).label(c) for c in VALUE_COLUMNS])
     query = query.where(
         facts.dimension == DIMENSION_OF[group_by],
-        facts.day >= period.first,
-        facts.day <= period.last,
+        or_(
+            *[
+                and_(facts.span == span, facts.day >= first, facts.day <= last)
+                for span, first, last in period.spans()
+            ]
+        ),
     )
     if scope.campus_ids is not None:
         query = query.where(facts.campus_id.in_(scope.campus_ids))

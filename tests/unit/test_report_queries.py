@@ -179,3 +179,19 @@ def test_backlog_reads_the_state_at_that_moment_not_today(march):
     noon = at(4, 12, 0) + timedelta(minutes=1)
     open_then = backlog(noon, Scope([march.teacher.school.campus_id]))
     assert open_then == {(2, "1_to_3_days"): 1, (1, "3_to_7_days"): 1}
+
+
+def test_whole_months_and_partial_edges_add_up(march):
+    """A period of a partial month and a whole one reads day rows and a month row."""
+    late_feb_and_march = Period(date(2026, 2, 28), date(2026, 3, 31))
+    assert late_feb_and_march.spans() == [
+        ("day", date(2026, 2, 28), date(2026, 2, 28)),
+        ("month", date(2026, 3, 1), date(2026, 3, 1)),
+    ]
+    assert summary_for(late_feb_and_march).recorded == 8  # March's 7 and F
+    first_half = Period(date(2026, 3, 1), date(2026, 3, 5))  # A, B, C, I (D cancelled)
+    assert summary_for(first_half).recorded == 4
+
+
+def summary_for(period):
+    return first_level_resolution_rate(period, Scope(None), None)[0]
