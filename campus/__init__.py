@@ -99,7 +99,11 @@ def register_template_helpers(app: Flask) -> None:
         if seconds == float("inf")
         else "≤ " + format_duration(seconds)
     )
-    app.jinja_env.filters["signed"] = lambda value: format_decimal(value, "+#,##0.0;-#,##0.0")
+    app.jinja_env.filters["signed"] = lambda value: (
+        format_decimal(0, "0.0")
+        if round(value, 1) == 0
+        else format_decimal(value, "+#,##0.0;-#,##0.0")
+    )
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
     app.jinja_env.filters["age"] = lambda value: (
         format_timedelta(value - utcnow(), granularity="minute", add_direction=True)

@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased
 
 from campus.extensions import db
 from campus.models import OPEN_STATUSES, Ticket, TicketEvent
-from campus.reports.period import Period
+from campus.reports.period import BERLIN, Period
 from campus.reports.queries import (
     GROUPINGS,
     ResolutionRow,
@@ -86,6 +86,13 @@ def backlog(at: datetime, scope: Scope, now: datetime | None = None) -> dict[tup
     return {(level, band_name): n for level, band_name, n in db.session.execute(query)}
 
 
+def _complete_months(rows: list[ResolutionRow], now: datetime) -> list[ResolutionRow]:
+    """The months that have ended: the running month's tickets are mostly still open,
+    and its low rate would bend the trend."""
+    running = now.astimezone(BERLIN).strftime("%Y-%m")
+    return [row for row in rows if row.key < running]
+
+
 @dataclass
 class Report:
     """Everything the reports page shows for one period and scope."""
@@ -108,7 +115,7 @@ def full_report(period: Period, scope: Scope, now: datetime) -> Report:
         period=period,
         summary=summary,
         breakdowns=breakdowns,
-        trend=monthly_trend(breakdowns["month"]),
+        trend=monthly_trend(_complete_months(breakdowns["month"], now)),
         backlog_at=backlog_at,
         backlog=backlog(backlog_at, scope, now),
     )

@@ -195,3 +195,10 @@ def test_whole_months_and_partial_edges_add_up(march):
 
 def summary_for(period):
     return first_level_resolution_rate(period, Scope(None), None)[0]
+
+
+def test_the_trend_leaves_out_the_running_month(march):
+    """In mid-April, March is complete and April is not: one month is too few for a trend."""
+    spring = Period(date(2026, 3, 1), date(2026, 4, 30))
+    assert full_report(spring, Scope(None), now=at(15, 12, month=4)).trend is None
+    assert full_report(spring, Scope(None), now=at(15, 12, month=5)).trend is not None
