@@ -94,7 +94,7 @@ def close_stale_command():
 
     Safe to run from cron as often as you like (for example: daily at 02:00).
     """
-    from campus.tickets.services import close_stale
+    from campus.tickets.housekeeping import close_stale
 
     closed = close_stale()
     db.session.commit()

@@ -37,6 +37,7 @@ from campus.models import (
     utcnow,
 )
 from campus.tickets import services
+from campus.tickets.housekeeping import close_unconfirmed
 from campus.tickets.reporting import report_ticket
 
 DEMO_PASSWORD = "campus-demo"  # noqa: S105 - documented demo login
@@ -304,4 +305,4 @@ class _Story:
         if self.rng.random() < 0.6:
             services.confirm(reporter, ticket, now=self._later(resolved, self.rng.uniform(1, 48)))
         else:
-            services.close_unconfirmed(ticket, now=resolved + timedelta(days=7, hours=1))
+            close_unconfirmed(ticket, now=resolved + timedelta(days=7, hours=1))

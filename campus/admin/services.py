@@ -18,7 +18,7 @@ from campus.models import (
 )
 from campus.permissions import can_administer, can_deactivate
 from campus.reports.facts import rebuild_facts, record_change, ticket_facts
-from campus.tickets.services import release_tickets
+from campus.tickets.housekeeping import release_tickets
 
 
 def system_actor() -> User:

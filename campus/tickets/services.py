@@ -7,15 +7,12 @@ Services flush, never commit; the route (or CLI, or API) commits once. Each take
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
 
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
 from campus.models import (
-    OPEN_STATUSES,
     FaultAnalysis,
-    Role,
     Ticket,
     TicketEvent,
     TicketStatus,
@@ -27,7 +24,6 @@ from campus.reports.facts import record_change, ticket_facts
 from campus.tickets.workflow import (
     REOPEN_DAYS,
     RESPONSES,
-    STALE_DAYS,
     SUPPORT_SIDES,
     Action,
     Rule,
@@ -106,7 +102,7 @@ def _text(rule: Rule, text: str | None) -> str:
     return text
 
 
-def _apply(
+def apply_rule(
     actor: User | None,
     ticket: Ticket,
     action: Action,
@@ -163,7 +159,7 @@ def claim(actor: User, ticket: Ticket, now: datetime | None = None) -> TicketEve
             )
         _take(ticket, actor)
 
-    return _apply(actor, ticket, Action.CLAIM, None, now, check)
+    return apply_rule(actor, ticket, Action.CLAIM, None, now, check)
 
 
 def assign(
@@ -179,24 +175,24 @@ def assign(
             )
         _take(ticket, assignee)
 
-    return _apply(
+    return apply_rule(
         actor, ticket, Action.ASSIGN, assignee.display_name if assignee else "", now, check
     )
 
 
 def reply(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
     """A public message: from the teacher, or from the support side to the teacher."""
-    return _apply(actor, ticket, Action.REPLY, text, now)
+    return apply_rule(actor, ticket, Action.REPLY, text, now)
 
 
 def note(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
     """An internal note: the support side only, never shown to teachers."""
-    return _apply(actor, ticket, Action.NOTE, text, now)
+    return apply_rule(actor, ticket, Action.NOTE, text, now)
 
 
 def wait(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
     """Ask the teacher a question; their reply puts the ticket back to work."""
-    return _apply(actor, ticket, Action.WAIT, text, now)
+    return apply_rule(actor, ticket, Action.WAIT, text, now)
 
 
 def resolve(
@@ -216,7 +212,7 @@ def resolve(
         if ticket.assignee is None or level == 1:
             _take(ticket, actor)
 
-    return _apply(actor, ticket, Action.RESOLVE, text, now, check)
+    return apply_rule(actor, ticket, Action.RESOLVE, text, now, check)
 
 
 def escalate(
@@ -244,7 +240,7 @@ def escalate(
         if ticket.escalated_at is None:
             ticket.escalated_at = when
 
-    event = _apply(actor, ticket, Action.ESCALATE, None, now, check)
+    event = apply_rule(actor, ticket, Action.ESCALATE, None, now, check)
     ticket.analyses.append(
         FaultAnalysis(event=event, author=actor, created_at=event.created_at, **cleaned)
     )
@@ -260,7 +256,7 @@ def return_to_level1(
     def check(_rule, _sides, _when):
         ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
 
-    return _apply(actor, ticket, Action.RETURN, text, now, check)
+    return apply_rule(actor, ticket, Action.RETURN, text, now, check)
 
 
 def confirm(
@@ -271,7 +267,7 @@ def confirm(
     def check(_rule, _sides, when):
         ticket.closed_at = when
 
-    return _apply(actor, ticket, Action.CONFIRM, text, now, check)
+    return apply_rule(actor, ticket, Action.CONFIRM, text, now, check)
 
 
 def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) -> TicketEvent:
@@ -293,7 +289,7 @@ def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) 
         ticket.l1_capable = None
         ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
 
-    return _apply(actor, ticket, Action.REOPEN, text, now, check)
+    return apply_rule(actor, ticket, Action.REOPEN, text, now, check)
 
 
 def cancel(actor: User, ticket: Ticket, text: str = "", now: datetime | None = None) -> TicketEvent:
@@ -302,61 +298,7 @@ def cancel(actor: User, ticket: Ticket, text: str = "", now: datetime | None = N
     def check(_rule, _sides, when):
         ticket.closed_at = when
 
-    return _apply(actor, ticket, Action.CANCEL, text, now, check)
-
-
-def close_stale(now: datetime | None = None) -> int:
-    """Close tickets resolved more than 7 days ago that nobody confirmed or reopened."""
-    now = now or utcnow()
-    stale = db.session.scalars(
-        db.select(Ticket)
-        .where(Ticket.status == TicketStatus.RESOLVED)
-        .where(Ticket.resolved_at <= now - timedelta(days=STALE_DAYS))
-    ).all()
-    for ticket in stale:
-        close_unconfirmed(ticket, now)
-    return len(stale)
-
-
-def close_unconfirmed(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
-    """The system closes one resolved ticket that its teacher left unanswered."""
-
-    def check(_rule, _sides, when):
-        ticket.closed_at = when
-
-    return _apply(None, ticket, Action.CLOSE, None, now, check)
-
-
-def release_tickets(user: User, now: datetime | None = None) -> int:
-    """Put back into the queue every open ticket `user` may no longer hold (deactivated,
-    no longer a manager of its campus); returns how many."""
-    held = db.session.scalars(
-        select(Ticket).where(
-            Ticket.assignee_id == user.id,
-            Ticket.status.in_([TicketStatus.IN_PROGRESS, TicketStatus.WAITING]),
-        )
-    ).all()
-    released = 0
-    for ticket in held:
-        if can_be_assigned(user, ticket, ticket.level):
-            continue
-
-        def check(_rule, _sides, _when, ticket=ticket):
-            ticket.assignee = None
-
-        _apply(None, ticket, Action.RELEASE, user.display_name, now, check)
-        released += 1
-    # A later return or reopen must not go back to someone who can no longer take it.
-    stale_l1 = update(Ticket).where(
-        Ticket.l1_assignee_id == user.id, Ticket.status.in_(OPEN_STATUSES)
-    )
-    if user.active and user.role == Role.CAMPUS_MANAGER:
-        stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
-    db.session.execute(
-        stale_l1.values(l1_assignee_id=None).execution_options(synchronize_session="fetch")
-    )
-    db.session.flush()
-    return released
+    return apply_rule(actor, ticket, Action.CANCEL, text, now, check)
 
 
 def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) -> list[Action]:

@@ -1,0 +1,66 @@
+"""What Campus does by itself: close resolved tickets nobody answered, and put tickets
+back into the queue when their assignee may no longer hold them."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from campus.extensions import db
+from campus.models import OPEN_STATUSES, Role, Ticket, TicketEvent, TicketStatus, User, utcnow
+from campus.permissions import can_be_assigned
+from campus.tickets.services import apply_rule
+from campus.tickets.workflow import STALE_DAYS, Action
+
+
+def close_stale(now: datetime | None = None) -> int:
+    """Close tickets resolved more than 7 days ago that nobody confirmed or reopened."""
+    now = now or utcnow()
+    stale = db.session.scalars(
+        db.select(Ticket)
+        .where(Ticket.status == TicketStatus.RESOLVED)
+        .where(Ticket.resolved_at <= now - timedelta(days=STALE_DAYS))
+    ).all()
+    for ticket in stale:
+        close_unconfirmed(ticket, now)
+    return len(stale)
+
+
+def close_unconfirmed(ticket: Ticket, now: datetime | None = None) -> TicketEvent:
+    """The system closes one resolved ticket that its teacher left unanswered."""
+
+    def check(_rule, _sides, when):
+        ticket.closed_at = when
+
+    return apply_rule(None, ticket, Action.CLOSE, None, now, check)
+
+
+def release_tickets(user: User, now: datetime | None = None) -> int:
+    """Put back into the queue every open ticket `user` may no longer hold (deactivated,
+    no longer a manager of its campus); returns how many."""
+    held = db.session.scalars(
+        select(Ticket).where(
+            Ticket.assignee_id == user.id,
+            Ticket.status.in_([TicketStatus.IN_PROGRESS, TicketStatus.WAITING]),
+        )
+    ).all()
+    released = 0
+    for ticket in held:
+        if can_be_assigned(user, ticket, ticket.level):
+            continue
+
+        def check(_rule, _sides, _when, ticket=ticket):
+            ticket.assignee = None
+
+        apply_rule(None, ticket, Action.RELEASE, user.display_name, now, check)
+        released += 1
+    # A later return or reopen must not go back to someone who can no longer take it.
+    stale_l1 = update(Ticket).where(
+        Ticket.l1_assignee_id == user.id, Ticket.status.in_(OPEN_STATUSES)
+    )
+    if user.active and user.role == Role.CAMPUS_MANAGER:
+        stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
+    db.session.execute(
+        stale_l1.values(l1_assignee_id=None).execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    return released
