@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
     from campus.auth import routes as auth_routes
+    from campus.devices import routes as device_routes
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
     from campus.tickets import routes as ticket_routes
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_routes.bp)
     app.register_blueprint(ticket_routes.bp)
     app.register_blueprint(report_routes.bp)
+    app.register_blueprint(device_routes.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
 

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from campus.models import Category, DeviceType, Impact, Role, TicketStatus
+from campus.models import Category, DeviceStatus, DeviceType, Impact, Role, TicketStatus
 
 ROLE_LABELS = {
     Role.TEACHER: _l("Teacher"),
@@ -19,6 +19,12 @@ DEVICE_TYPE_LABELS = {
     DeviceType.PRINTER: _l("Printer"),
     DeviceType.NETWORK: _l("Network"),
     DeviceType.OTHER: _l("Other"),
+}
+
+DEVICE_STATUS_LABELS = {
+    DeviceStatus.IN_USE: _l("In use"),
+    DeviceStatus.IN_REPAIR: _l("In repair"),
+    DeviceStatus.RETIRED: _l("Retired"),
 }
 
 CATEGORY_LABELS = {
@@ -99,6 +105,7 @@ EVENT_LABELS = {
 ALL_LABELS = {
     "role": ROLE_LABELS,
     "device_type": DEVICE_TYPE_LABELS,
+    "device_status": DEVICE_STATUS_LABELS,
     "category": CATEGORY_LABELS,
     "impact": IMPACT_LABELS,
     "status": STATUS_LABELS,

@@ -9,7 +9,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy import Select, false
+from sqlalchemy import Select, false, select
 
 from campus.models import Role, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
@@ -117,3 +117,45 @@ def report_campus_ids(user: User) -> list[int] | None:
     if user.role == Role.CAMPUS_MANAGER:
         return user.campus_ids
     return []
+
+
+# --- devices -------------------------------------------------------------------------
+
+
+def can_edit_devices(user: User, school) -> bool:
+    """A school's inventory: administrators and the managers of its campus edit it."""
+    if is_admin(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.CAMPUS_MANAGER
+        and (school.campus_id in user.campus_ids)
+    )
+
+
+def can_view_device(user: User, device) -> bool:
+    """Teachers see their own school's devices; the support side and admins see more."""
+    if not user.is_authenticated:
+        return False
+    if user.role in (Role.ADMIN, Role.SYSTEM_HOUSE):
+        return True
+    if user.role == Role.CAMPUS_MANAGER:
+        return device.school.campus_id in user.campus_ids
+    return user.role == Role.TEACHER and device.school_id == user.school_id
+
+
+def visible_devices(user: User, query: Select) -> Select:
+    """The list twin of can_view_device."""
+    from campus.models import Device, School
+
+    if not user.is_authenticated:
+        return query.where(false())
+    if user.role in (Role.ADMIN, Role.SYSTEM_HOUSE):
+        return query
+    if user.role == Role.CAMPUS_MANAGER:
+        return query.where(
+            Device.school_id.in_(select(School.id).where(School.campus_id.in_(user.campus_ids)))
+        )
+    if user.role == Role.TEACHER:
+        return query.where(Device.school_id == user.school_id)
+    return query.where(false())

@@ -1,7 +1,7 @@
 """All models, importable from one place (Alembic and the app need every table)."""
 
 from campus.models.base import Base, utcnow
-from campus.models.device import Device, DeviceType
+from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
 from campus.models.org import Campus, School, campus_managers
 from campus.models.report import report_days
 from campus.models.ticket import (
@@ -24,10 +24,12 @@ __all__ = [
     "Category",
     "CategorySetting",
     "Device",
+    "DeviceStatus",
     "DeviceType",
     "FaultAnalysis",
     "Impact",
     "Role",
+    "Room",
     "School",
     "Ticket",
     "TicketEvent",
@@ -35,6 +37,7 @@ __all__ = [
     "TicketStatus",
     "User",
     "campus_managers",
+    "new_token",
     "normalize_email",
     "report_days",
     "utcnow",

@@ -10,6 +10,7 @@ from campus.extensions import db
 from campus.models import (
     OPEN_STATUSES,
     Campus,
+    Device,
     Impact,
     Role,
     School,
@@ -113,6 +114,35 @@ def device_history(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
         .order_by(Ticket.created_at.desc())
         .limit(limit)
         .options(selectinload(Ticket.events))
+    )
+    return list(db.session.scalars(visible_tickets(user, query)))
+
+
+def device_tickets(user: User, device: Device, limit: int = 20) -> list[Ticket]:
+    """The device's tickets that `user` may see, newest first (the device page)."""
+    query = (
+        select(Ticket)
+        .where(Ticket.device_id == device.id)
+        .order_by(Ticket.created_at.desc())
+        .limit(limit)
+        .options(selectinload(Ticket.events))
+    )
+    return list(db.session.scalars(visible_tickets(user, query)))
+
+
+def same_model_history(user: User, device: Device, limit: int = 10) -> list[Ticket]:
+    """Tickets about other devices of the same model at the same school, newest first."""
+    if not device.model:
+        return []
+    same_model = select(Device.id).where(
+        Device.school_id == device.school_id, Device.model == device.model, Device.id != device.id
+    )
+    query = (
+        select(Ticket)
+        .where(Ticket.device_id.in_(same_model))
+        .order_by(Ticket.created_at.desc())
+        .limit(limit)
+        .options(selectinload(Ticket.events), selectinload(Ticket.device))
     )
     return list(db.session.scalars(visible_tickets(user, query)))
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from campus.devices.services import needs_replacement
 from campus.exceptions import DomainError, FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
@@ -51,6 +52,7 @@ from campus.tickets.queries import (
     device_history,
     filter_from_args,
     filter_options,
+    same_model_history,
     solution_of,
     ticket_query,
 )
@@ -230,13 +232,18 @@ def _render_ticket(
     allowed = available_actions(current_user, ticket)
     events = [e for e in ticket.events if internal or not e.internal]
     history = device_history(current_user, ticket) if internal else []
+    show_device = internal and ticket.device is not None
+    same_model = same_model_history(current_user, ticket.device) if show_device else []
+    replace = needs_replacement(ticket.device) if show_device else 0
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
         events=events,
         internal=internal,
         analysis=ticket.analyses[-1] if internal and ticket.analyses else None,
-        history=history,
+        history_tickets=history,
+        same_model=same_model,
+        replace=replace,
         solution_of=solution_of,
         forms=_action_forms(ticket, allowed, posted),
         Action=Action,

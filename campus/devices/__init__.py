@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("devices", __name__, url_prefix="/devices")
