@@ -45,3 +45,7 @@ MAX_CONTENT_LENGTH = 40 * 1024 * 1024
 UPLOAD_FOLDER = None
 
 ITEMS_PER_PAGE = 25
+
+# The address QR labels point to, e.g. https://campus.stadt.example (no trailing slash);
+# without it, the address the label sheet was requested from.
+BASE_URL = None

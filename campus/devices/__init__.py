@@ -1,3 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("devices", __name__, url_prefix="/devices")
+# No URL prefix: besides /devices/..., the short scan addresses /d/<token> and /r/<token>
+# that QR labels encode live here.
+bp = Blueprint("devices", __name__)

@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
@@ -89,7 +89,9 @@ def facts_from(values: Mapping, excluded: set[str]) -> Facts:
         }
         for figure, (end, start) in spans.items():
             if end is not None and start is not None:
-                index = bucket((end - start).total_seconds())
+                # In UTC: two Berlin times of one zone would subtract as wall-clock times
+                # and be an hour off across a daylight-saving change.
+                index = bucket((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds())
                 vector.append((f"{FIGURES[figure]}_{index:02d}", 1))
     manager = values["l1_assignee_id"]
     keys = (

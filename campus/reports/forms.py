@@ -10,6 +10,7 @@ from wtforms.validators import Optional
 from campus.reports.period import PRESETS, Period, preset_period
 
 MAX_DAYS = 5 * 366
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 PRESET_LABELS = {
     "last_30_days": _l("Last 30 days"),
@@ -55,6 +56,17 @@ class PeriodForm(FlaskForm):
         if last is None:
             self.end.errors = [_l("Please enter the last day.")]
         if first is None or last is None:
+            return None
+        for field, day in ((self.start, first), (self.end, last)):
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                field.errors = [
+                    _l(
+                        "Please choose a date between %(first)d and %(last)d.",
+                        first=FIRST_YEAR,
+                        last=LAST_YEAR,
+                    )
+                ]
+        if self.start.errors or self.end.errors:
             return None
         if last < first:
             self.end.errors = [_l("The last day must not be before the first day.")]

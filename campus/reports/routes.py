@@ -11,7 +11,12 @@ from campus.reports.export import row_to_dict, to_csv
 from campus.reports.forms import PeriodForm
 from campus.reports.overview import AGE_BANDS, OLDEST_BAND, full_report
 from campus.reports.period import today_in_berlin
-from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
+from campus.reports.queries import (
+    GROUPINGS,
+    ResolutionRow,
+    Scope,
+    first_level_resolution_rate,
+)
 
 TABLES = ("summary", *GROUPINGS)
 
@@ -71,7 +76,10 @@ def evaluation():
 
 def _table_rows(table: str, scope: Scope, period) -> list[dict]:
     group_by = None if table == "summary" else table
-    return [row_to_dict(row) for row in first_level_resolution_rate(period, scope, group_by)]
+    rows = first_level_resolution_rate(period, scope, group_by)
+    if group_by is None and not rows:
+        rows = [ResolutionRow(key="all")]  # an empty period still has a summary: zeros
+    return [row_to_dict(row) for row in rows]
 
 
 @bp.route("/export.csv")

@@ -3,11 +3,12 @@ back into the queue when their assignee may no longer hold them."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from campus.extensions import db
 from campus.models import OPEN_STATUSES, Role, Ticket, TicketEvent, TicketStatus, User, utcnow
 from campus.permissions import can_be_assigned
+from campus.reports.facts import record_change, ticket_facts
 from campus.tickets.services import apply_rule
 from campus.tickets.workflow import STALE_DAYS, Action
 
@@ -54,13 +55,14 @@ def release_tickets(user: User, now: datetime | None = None) -> int:
         apply_rule(None, ticket, Action.RELEASE, user.display_name, now, check)
         released += 1
     # A later return or reopen must not go back to someone who can no longer take it.
-    stale_l1 = update(Ticket).where(
+    stale_l1 = select(Ticket).where(
         Ticket.l1_assignee_id == user.id, Ticket.status.in_(OPEN_STATUSES)
     )
     if user.active and user.role == Role.CAMPUS_MANAGER:
         stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
-    db.session.execute(
-        stale_l1.values(l1_assignee_id=None).execution_options(synchronize_session="fetch")
-    )
-    db.session.flush()
+    for ticket in db.session.scalars(stale_l1).all():
+        before = ticket_facts(ticket)  # the manager breakdown counts by l1_assignee
+        ticket.l1_assignee_id = None
+        db.session.flush()
+        record_change(before, ticket)
     return released

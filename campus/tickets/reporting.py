@@ -1,6 +1,6 @@
 """Filing a ticket: a teacher reports a problem for their school, with up to three photos."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
@@ -45,7 +45,7 @@ def report_ticket(
     """A teacher files a ticket for their school; every problem is reported at once."""
     if not can_report(actor):
         raise NotAllowed(_l("Only teachers with a school can report problems."))
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(UTC)
     problems = ErrorCollector()
     title, description, room = (
         (title or "").strip(),

@@ -4,7 +4,7 @@ Services flush, never commit; the route (or CLI, or API) commits once. Each take
 `now` so that tests and the demo can tell a ticket's life at any time.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
@@ -112,7 +112,7 @@ def apply_rule(
 ) -> TicketEvent:
     """Run one row of the workflow table: check, move, record. `check` adds the action's
     own conditions and changes, and runs before anything is recorded."""
-    now = now or utcnow()
+    now = (now or utcnow()).astimezone(UTC)
     rule, sides = _authorize(actor, ticket, action)
     text = _text(rule, text)
     before = ticket_facts(ticket)
@@ -312,7 +312,8 @@ def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) 
 
 
 def _reopen_window_open(ticket: Ticket, now: datetime) -> bool:
-    return ticket.resolved_at is not None and now - ticket.resolved_at <= timedelta(
+    now = now.astimezone(UTC)
+    return ticket.resolved_at is not None and now - ticket.resolved_at.astimezone(UTC) <= timedelta(
         days=REOPEN_DAYS
     )
 

@@ -151,3 +151,21 @@ def test_report_settings_refuse_unknown_categories(world, as_user):
         "/admin/report-settings", data={"categories": ["spaceship"]}
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query", ["start=0001-01-01&end=0001-01-05", "start=9999-12-01&end=9999-12-31"]
+)
+def test_dates_far_outside_any_school_year_are_refused_not_crashed(world, as_user, query):
+    admin = as_user(world.admin)
+    assert admin.get(f"/reports/?preset=custom&{query}").status_code == 422
+    assert admin.get(f"/reports/data.json?{query}").status_code == 400
+    assert admin.get(f"/reports/export.csv?{query}").status_code == 400
+
+
+def test_an_empty_periods_summary_export_still_has_its_header(world, as_user):
+    response = as_user(world.admin).get(
+        "/reports/export.csv?table=summary&preset=custom&start=2020-01-01&end=2020-01-31"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0]["recorded"] == "0" and rows[0]["flr"] == ""

@@ -120,8 +120,8 @@ def test_facts_kept_by_the_services_equal_a_rebuild_from_scratch(march):
     columns = [c for c in report_days.columns]
     kept = sorted(db.session.execute(select(*columns)).all())
     rebuild_facts()
-    rebuilt = sorted(row for row in db.session.execute(select(*columns)).all() if any(row[4:]))
-    kept = [row for row in kept if any(row[4:])]  # rows that went back to zero
+    rebuilt = sorted(row for row in db.session.execute(select(*columns)).all() if any(row[5:]))
+    kept = [row for row in kept if any(row[5:])]  # rows that went back to zero
     assert kept == rebuilt
 
 
@@ -202,3 +202,34 @@ def test_the_trend_leaves_out_the_running_month(march):
     spring = Period(date(2026, 3, 1), date(2026, 4, 30))
     assert full_report(spring, Scope(None), now=at(15, 12, month=4)).trend is None
     assert full_report(spring, Scope(None), now=at(15, 12, month=5)).trend is not None
+
+
+def facts_match_a_rebuild() -> bool:
+    columns = list(report_days.columns)
+    kept = sorted(r for r in db.session.execute(select(*columns)).all() if any(r[5:]))
+    rebuild_facts()
+    rebuilt = sorted(r for r in db.session.execute(select(*columns)).all() if any(r[5:]))
+    return kept == rebuilt
+
+
+def test_durations_across_the_change_to_summer_time_are_real_hours(world):
+    # 29 March 2026: clocks go from 02:00 to 03:00; 01:30 to 03:30 is one real hour.
+    ticket = filed(world, at(29, 1, 30), "printer")
+    services.claim(world.manager, ticket, now=at(29, 3, 30))
+    db.session.commit()
+    first = summary_for(Period(date(2026, 3, 29), date(2026, 3, 29))).times["first_response"]
+    assert first.median == HOUR
+    assert facts_match_a_rebuild()
+
+
+def test_releasing_a_deactivated_managers_tickets_keeps_the_facts_right(world):
+    from campus.admin.services import set_user_active
+
+    ticket = filed(world, at(2, 10), "printer")
+    services.claim(world.manager, ticket, now=at(2, 11))
+    services.escalate(world.manager, ticket, ANALYSIS, now=at(2, 12))
+    db.session.commit()
+    set_user_active(system_actor(), world.manager, False)
+    db.session.commit()
+    assert ticket.l1_assignee_id is None
+    assert facts_match_a_rebuild()
