@@ -110,3 +110,48 @@ def rebuild_report_facts_command():
     read = rebuild_facts()
     db.session.commit()
     click.echo(f"Report facts rebuilt from {read} ticket(s).")
+
+
+@campus_cli.command("import-devices")
+@click.argument("file", type=click.File("rb"))
+@click.option(
+    "--school",
+    "school_ref",
+    required=True,
+    help="The school: its official school number (or its id in Campus).",
+)
+@click.option("--dry-run", is_flag=True, help="Only show what would happen.")
+@click.option("--create-rooms", is_flag=True, help="Create rooms the school does not know yet.")
+@click.option("--skip-refused", is_flag=True, help="Import the good rows even if others fail.")
+@with_appcontext
+def import_devices_command(file, school_ref, dry_run, create_rooms, skip_refused):
+    """Import a school's inventory list (CSV, ';' or ',', UTF-8 or Windows-1252)."""
+    from campus.admin.services import system_actor
+    from campus.devices.importer import plan_import, run_import
+
+    school = db.session.scalar(db.select(School).where(School.school_number == school_ref))
+    if school is None and school_ref.isdigit():
+        school = db.session.get(School, int(school_ref))
+    if school is None:
+        raise click.BadParameter(f"no school with number or id {school_ref}", param_hint="--school")
+    data = file.read()
+    try:
+        plan = plan_import(system_actor(), school, data, create_rooms)
+        for row in plan.refused:
+            click.echo(f"line {row.line}: refused: {'; '.join(row.problems)}", err=True)
+        summary = (
+            f"{plan.count('create')} new, {plan.count('update')} updated, "
+            f"{plan.count('refuse')} refused"
+        )
+        if dry_run:
+            click.echo(f"Dry run for {school.name}: {summary}. Nothing saved.")
+            return
+        with click.progressbar(length=len(plan.rows), label="Importing") as bar:
+            run_import(
+                system_actor(), school, data, create_rooms, skip_refused, progress=bar.update
+            )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"Imported into {school.name}: {summary}.")

@@ -2,7 +2,16 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import Length, Optional
 
 from campus.labels import DEVICE_STATUS_LABELS, DEVICE_TYPE_LABELS
@@ -32,3 +41,19 @@ class DeviceForm(FlaskForm):
         _l("Notes"), validators=[Optional(), Length(max=5000)], render_kw={"rows": 3}
     )
     submit = SubmitField(_l("Save"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Inventory list (CSV)"),
+        description=_l(
+            "Columns by name, e.g. Inventarnummer; Typ; Modell; "
+            "Seriennummer; Raum; Status; Bemerkung. Separated by ';' or "
+            "',', UTF-8 or Windows-1252 (as Excel saves it)."
+        ),
+    )
+    create_rooms = BooleanField(_l("Create rooms that are not known yet"))
+    # Carries the previewed file to the real run, so it is not uploaded twice.
+    checked_file = HiddenField()
+    skip_refused = HiddenField()
+    submit = SubmitField(_l("Check the file (nothing is saved yet)"))

@@ -1,5 +1,8 @@
 """The inventory: list, device page with its history, create and edit."""
 
+import base64
+import binascii
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,7 +10,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from campus.devices import bp
-from campus.devices.forms import DeviceForm
+from campus.devices.forms import DeviceForm, ImportForm
+from campus.devices.importer import MAX_BYTES, plan_import, run_import
 from campus.devices.labels import LAYOUTS, Label, label_sheet, room_sign
 from campus.devices.services import needs_replacement, save_device
 from campus.exceptions import DomainError
@@ -272,3 +276,53 @@ def scan_room(token: str):
 
 def _refused(message: str):
     return render_template("errors/error.html", code=403, message=message), 403
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+
+@bp.route("/devices/import", methods=["GET", "POST"])
+@login_required
+def import_devices():
+    school = _school_for_labels()
+    form = ImportForm()
+    plan = None
+    if form.validate_on_submit():
+        try:
+            if form.checked_file.data:  # the real run, with the file checked before
+                data = base64.b64decode(form.checked_file.data.encode("ascii"), validate=True)
+                done = run_import(
+                    current_user,
+                    school,
+                    data,
+                    form.create_rooms.data,
+                    skip_refused=form.skip_refused.data == "1",
+                )
+                db.session.commit()
+                flash(
+                    _(
+                        "Imported: %(created)d new, %(updated)d updated, %(refused)d skipped.",
+                        created=done.count("create"),
+                        updated=done.count("update"),
+                        refused=done.count("refuse"),
+                    ),
+                    "success",
+                )
+                return redirect(url_for("devices.index", school=school.id))
+            upload = request.files.get(form.file.name)
+            data = upload.read(MAX_BYTES + 1) if upload else b""
+            if not data:
+                form.file.errors = [_("Please choose a CSV file.")]
+            else:
+                plan = plan_import(current_user, school, data, form.create_rooms.data)
+                form.checked_file.data = base64.b64encode(data).decode("ascii")
+        except (DomainError, binascii.Error) as error:
+            db.session.rollback()
+            if isinstance(error, DomainError):
+                attach_error(form, error)
+            else:
+                form.form_errors.append(_("The checked file was damaged; please upload it again."))
+            form.checked_file.data = ""
+    return render_template("devices/import.html", form=form, school=school, plan=plan), (
+        422 if form.errors else 200
+    )
