@@ -30,6 +30,7 @@ from campus.models import (
     DeviceType,
     Impact,
     Role,
+    Room,
     School,
     Ticket,
     TicketEvent,
@@ -141,6 +142,8 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
             db.session.add(device)
             devices.append(device)
         devices_by_school[id(school)] = devices
+        for name in sorted({device.room for device in devices}):
+            db.session.add(Room(school=school, name=name))  # each gets its QR room sign
     db.session.flush()
 
     manager_of = {c.id: m for c, m in zip(campuses, managers, strict=True)}

@@ -60,6 +60,17 @@ from campus.tickets.reporting import report_ticket
 from campus.tickets.services import ACTIONS, available_actions
 from campus.tickets.workflow import Action
 
+# A scanned device suggests what is affected.
+CATEGORY_OF_DEVICE = {
+    "tablet": "tablet_notebook",
+    "notebook": "tablet_notebook",
+    "desktop": "tablet_notebook",
+    "display_projector": "projector_display",
+    "printer": "printer",
+    "network": "network_wifi",
+    "other": "other",
+}
+
 ACTION_FORMS = {
     Action.CLAIM: ConfirmActionForm,
     Action.CONFIRM: ConfirmActionForm,
@@ -122,6 +133,9 @@ def report():
         form.device_id.data = request.args.get("device", type=int)
         form.room.data = request.args.get("room", "")
         form.impact.data = form.impact.data or "impaired"
+        scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None
+        if scanned is not None and scanned.school_id == current_user.school_id:
+            form.category.data = CATEGORY_OF_DEVICE.get(scanned.type)  # one tap fewer
     if form.validate_on_submit():
         uploads = [
             read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename

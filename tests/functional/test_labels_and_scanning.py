@@ -1,6 +1,8 @@
 """QR labels and room signs decode to this installation's scan addresses; scanning opens
 the report form for the right school and refuses another school's device clearly."""
 
+import re
+
 import pypdfium2
 import pytest
 import zxingcpp
@@ -106,6 +108,7 @@ def test_scanning_asks_to_log_in_then_opens_the_prefilled_report(app, world, dev
     form = browser.get(scanned.location).text
     assert f'<option selected value="{device.id}">' in form
     assert 'value="A 101"' in form  # the room is filled in
+    assert re.search(r'<input checked[^>]*value="tablet_notebook"', form)  # and the category
 
 
 def test_scanning_another_schools_device_is_refused_clearly(world, as_user, devices):
