@@ -167,7 +167,8 @@ def labels():
     query = select(Device).where(
         Device.school_id == school.id, Device.status != DeviceStatus.RETIRED
     )
-    ids = [int(i) for i in request.args.get("ids", "").split(",") if i.strip().isdigit()]
+    chosen = request.args.get("ids", "").split(",") + request.args.getlist("id")
+    ids = [int(i) for i in chosen if i.strip().isdigit()]
     if ids:
         query = query.where(Device.id.in_(ids))
     if request.args.get("room"):

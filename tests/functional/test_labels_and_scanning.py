@@ -68,6 +68,9 @@ def test_labels_for_one_room_and_for_chosen_devices(world, as_user, devices):
     chosen = ",".join(str(d.id) for d in devices[:2])
     picked = decode_pdf(manager.get(f"/devices/labels.pdf?school={school}&ids={chosen}").data)
     assert sorted(url.rsplit("/", 1)[1] for url in picked) == sorted(d.token for d in devices[:2])
+    # The inventory list's checkboxes send id=..&id=..
+    ticked = manager.get(f"/devices/labels.pdf?school={school}&id={devices[4].id}").data
+    assert [url.rsplit("/", 1)[1] for url in decode_pdf(ticked)] == [devices[4].token]
 
 
 def test_a_full_sheet_continues_on_a_second_page(world, as_user):
