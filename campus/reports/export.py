@@ -3,21 +3,10 @@
 import csv
 import io
 
+from campus.models.report import COUNTS
 from campus.reports.queries import TIME_FIGURES, ResolutionRow
 
-COUNT_FIELDS = (
-    "recorded",
-    "cancelled",
-    "resolved",
-    "resolved_first_level",
-    "escalated",
-    "net_recorded",
-    "net_resolved_first_level",
-    "resolved_second_level",
-    "l1_capable",
-    "ever_resolved",
-    "reopened",
-)
+COUNT_FIELDS = COUNTS
 RATE_FIELDS = (
     "flr",
     "net_flr",

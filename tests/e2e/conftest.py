@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,53 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+E2E_PASSWORD = "ein-langes-passwort"
+
+
+@dataclass
+class People:
+    school_id: int
+    teacher: str = "l@example.org"
+    manager: str = "m@example.org"
+    admin: str = "a@example.org"
+
+
+@pytest.fixture
+def people(live_app) -> People:
+    """One campus with one school, and a teacher, a campus manager and an admin there."""
+    from campus.admin.services import save_campus, save_school, save_user, system_actor
+    from campus.models import Role
+
+    with live_app.app_context():
+        actor = system_actor()
+        campus = save_campus(actor, "Campus Nord")
+        school = save_school(
+            actor,
+            name="Helmholtz-Gymnasium",
+            short_name="HHG",
+            school_number="170001",
+            address="",
+            campus_id=campus.id,
+        )
+        found = People(school_id=school.id)
+        for email, name, role, extra in (
+            (found.teacher, "Tina Lehmann", Role.TEACHER, {"school_id": school.id}),
+            (found.manager, "Marco Brandt", Role.CAMPUS_MANAGER, {"campus_ids": [campus.id]}),
+            (found.admin, "Dana Admin", Role.ADMIN, {}),
+        ):
+            save_user(
+                actor, email=email, display_name=name, role=role, password=E2E_PASSWORD, **extra
+            )
+        db.session.commit()
+    return found
+
+
+def log_in(page, email: str, password: str = E2E_PASSWORD) -> None:
+    """Log in through the login form (the page may already be on it)."""
+    if "/auth/login" not in page.url:
+        page.goto("/auth/login")
+    page.get_by_label("E-Mail").fill(email)
+    page.get_by_label("Passwort").fill(password)
+    page.get_by_role("button", name="Anmelden").click()

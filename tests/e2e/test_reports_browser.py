@@ -4,52 +4,20 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from campus.admin.services import save_campus, save_school, save_user, system_actor
 from campus.extensions import db
-from campus.models import Role
+from campus.models import User
 from campus.tickets import services
 from campus.tickets.reporting import report_ticket
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "ein-langes-passwort"
 
 
 @pytest.fixture
-def admin(live_app):
+def admin(live_app, people):
     with live_app.app_context():
-        campus = save_campus(system_actor(), "Campus Nord")
-        school = save_school(
-            system_actor(),
-            name="Helmholtz-Gymnasium",
-            short_name="HHG",
-            school_number="170001",
-            address="",
-            campus_id=campus.id,
-        )
-        teacher = save_user(
-            system_actor(),
-            email="l@example.org",
-            display_name="Tina Lehmann",
-            role=Role.TEACHER,
-            school_id=school.id,
-            password=PASSWORD,
-        )
-        manager = save_user(
-            system_actor(),
-            email="m@example.org",
-            display_name="Marco Brandt",
-            role=Role.CAMPUS_MANAGER,
-            campus_ids=[campus.id],
-            password=PASSWORD,
-        )
-        save_user(
-            system_actor(),
-            email="a@example.org",
-            display_name="Dana Admin",
-            role=Role.ADMIN,
-            password=PASSWORD,
-        )
+        teacher = db.session.scalar(db.select(User).where(User.email == people.teacher))
+        manager = db.session.scalar(db.select(User).where(User.email == people.manager))
         for n in range(4):
             ticket = report_ticket(
                 teacher, title=f"Problem {n}", description="…", category="printer", impact="minor"
@@ -58,7 +26,7 @@ def admin(live_app):
             if n < 3:
                 services.resolve(manager, ticket, "Gelöst.")
         db.session.commit()
-    return "a@example.org"
+    return people.admin
 
 
 def test_admin_reads_the_reports_page(browser, live_app, admin):
@@ -66,10 +34,7 @@ def test_admin_reads_the_reports_page(browser, live_app, admin):
         base_url=live_app.config["LIVE_URL"], locale="de-DE", bypass_csp=True
     )
     page = context.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail").fill(admin)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, admin)
     page.get_by_role("link", name="Berichte").click()
     expect(page.get_by_text("75\u00a0% von 4 erfassten Störungen")).to_be_visible()
     expect(page.get_by_role("img", name="Lösungsquote im 1st Level nach Monat")).to_be_visible()

@@ -4,37 +4,18 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from campus.admin.services import save_campus, save_school, save_user, system_actor
 from campus.extensions import db
-from campus.models import Device, Role
-from tests.e2e.conftest import screenshot
+from campus.models import Device
+from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "ein-langes-passwort"
 
 
 @pytest.fixture
-def sticker(live_app):
+def sticker(live_app, people):
     with live_app.app_context():
-        campus = save_campus(system_actor(), "Campus Nord")
-        school = save_school(
-            system_actor(),
-            name="Helmholtz-Gymnasium",
-            short_name="HHG",
-            school_number="170001",
-            address="",
-            campus_id=campus.id,
-        )
-        save_user(
-            system_actor(),
-            email="l@example.org",
-            display_name="Tina Lehmann",
-            role=Role.TEACHER,
-            school_id=school.id,
-            password=PASSWORD,
-        )
         device = Device(
-            school=school,
+            school_id=people.school_id,
             type="display_projector",
             inventory_number="HHG-BEA-0007",
             model="Epson EB-695Wi",
@@ -57,9 +38,7 @@ def test_scan_log_in_and_report_in_seconds(browser, live_app, sticker):
     page = context.new_page()
     page.goto(sticker)
     expect(page.get_by_role("heading", name="Anmelden")).to_be_visible()
-    page.get_by_label("E-Mail").fill("l@example.org")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "l@example.org")
     expect(page.get_by_role("heading", name="Problem melden")).to_be_visible()
     assert page.get_by_label("Raum").input_value() == "B 113"
     device = page.get_by_label("Gerät", exact=True)
@@ -77,10 +56,7 @@ def test_scan_log_in_and_report_in_seconds(browser, live_app, sticker):
         base_url=live_app.config["LIVE_URL"], locale="de-DE", bypass_csp=True
     )
     page = audit.new_page()
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail").fill("l@example.org")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, "l@example.org")
     page.goto("/devices/")
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

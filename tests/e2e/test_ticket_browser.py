@@ -4,61 +4,34 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from campus.admin.services import save_campus, save_school, save_user, system_actor
 from campus.extensions import db
-from campus.models import Device, Role
-from tests.e2e.conftest import screenshot
+from campus.models import Device
+from tests.e2e.conftest import log_in, screenshot
 from tests.tickets_helpers import png_bytes
 
 pytestmark = pytest.mark.e2e
-PASSWORD = "ein-langes-passwort"
 
 
 @pytest.fixture
-def people(live_app):
+def devices(live_app, people):
     with live_app.app_context():
-        campus = save_campus(system_actor(), "Campus Nord")
-        school = save_school(
-            system_actor(),
-            name="Helmholtz-Gymnasium",
-            short_name="HHG",
-            school_number="170001",
-            address="",
-            campus_id=campus.id,
-        )
         for n, (model, room) in enumerate(
             [("Epson EB-695Wi", "A 101"), ("iPad 10", "B 113"), ("Kyocera M3655", "Lehrerzimmer")]
         ):
             db.session.add(
                 Device(
-                    school=school,
+                    school_id=people.school_id,
                     room=room,
                     type="other",
                     model=model,
                     inventory_number=f"HHG-{n:04d}",
                 )
             )
-        save_user(
-            system_actor(),
-            email="lehrerin@example.org",
-            display_name="Tina Lehmann",
-            role=Role.TEACHER,
-            school_id=school.id,
-            password=PASSWORD,
-        )
-        save_user(
-            system_actor(),
-            email="manager@example.org",
-            display_name="Marco Brandt",
-            role=Role.CAMPUS_MANAGER,
-            campus_ids=[campus.id],
-            password=PASSWORD,
-        )
         db.session.commit()
-    return {"teacher": "lehrerin@example.org", "manager": "manager@example.org"}
+    return {"teacher": people.teacher, "manager": people.manager}
 
 
-def log_in(browser, live_app, email, phone=False):
+def browser_as(browser, live_app, email, phone=False):
     options = {"base_url": live_app.config["LIVE_URL"], "locale": "de-DE"}
     if phone:
         options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
@@ -66,18 +39,15 @@ def log_in(browser, live_app, email, phone=False):
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+    log_in(page, email)
     return page
 
 
-def test_report_resolve_confirm_across_roles(browser, live_app, people, tmp_path):
+def test_report_resolve_confirm_across_roles(browser, live_app, devices, tmp_path):
     photo = tmp_path / "beamer.png"
     photo.write_bytes(png_bytes(40, 30))
 
-    teacher = log_in(browser, live_app, people["teacher"], phone=True)
+    teacher = browser_as(browser, live_app, devices["teacher"], phone=True)
     teacher.get_by_role("link", name="Problem melden").click()
     teacher.get_by_label("Beamer / Display").check()
     teacher.get_by_label("Unterricht nicht möglich").check()
@@ -93,7 +63,7 @@ def test_report_resolve_confirm_across_roles(browser, live_app, people, tmp_path
     screenshot(teacher, "teacher-ticket-phone")
     ticket_url = teacher.url
 
-    manager = log_in(browser, live_app, people["manager"])
+    manager = browser_as(browser, live_app, devices["manager"])
     manager.get_by_role("link", name="Beamer zeigt kein Bild").click()
     expect(manager.locator("aside").get_by_text("HHG-0000")).to_be_visible()
     manager.get_by_role("button", name="Übernehmen").click()
@@ -110,22 +80,22 @@ def test_report_resolve_confirm_across_roles(browser, live_app, people, tmp_path
     assert teacher.console_errors == [] and manager.console_errors == []
 
 
-def test_ticket_pages_have_no_serious_accessibility_violations(browser, live_app, people):
-    teacher = log_in(browser, live_app, people["teacher"])
+def test_ticket_pages_have_no_serious_accessibility_violations(browser, live_app, devices):
+    teacher = browser_as(browser, live_app, devices["teacher"])
     teacher.goto("/tickets/new")
     teacher.get_by_role("button", name="Meldung senden").click()  # with its errors shown
     pages = [teacher]
-    teacher2 = log_in(browser, live_app, people["teacher"])
+    teacher2 = browser_as(browser, live_app, devices["teacher"])
     teacher2.goto("/tickets/new")
     teacher2.get_by_label("Drucker").check()
     teacher2.get_by_label("Titel").fill("Drucker")
     teacher2.get_by_label("Was passiert?").fill("Leer")
     teacher2.get_by_role("button", name="Meldung senden").click()
     pages.append(teacher2)
-    manager = log_in(browser, live_app, people["manager"])
+    manager = browser_as(browser, live_app, devices["manager"])
     manager.goto(teacher2.url)
     pages.append(manager)
-    queue = log_in(browser, live_app, people["manager"])
+    queue = browser_as(browser, live_app, devices["manager"])
     queue.goto("/tickets/")
     pages.append(queue)
     for page in pages:
