@@ -7,11 +7,12 @@ PORT   ?= 5000
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format translations extract-messages update-messages db-upgrade seed clean
+.PHONY: help run test test-postgres lint format translations extract-messages update-messages db-upgrade seed clean
 
 help:
 	@echo "make run     - set up .venv, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    - install dev tools, lint, run the whole test suite"
+	@echo "make test-postgres - the unit and functional tests against PostgreSQL"
 	@echo "make lint    - ruff check + format check"
 	@echo "make extract-messages / update-messages - refresh translation catalogs"
 
@@ -51,6 +52,11 @@ format: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev translations lint
 	$(BIN)/pytest
+
+# The same tests against PostgreSQL, in a throwaway database on the server that
+# CAMPUS_TEST_DATABASE_URL names (default: postgresql+psycopg://postgres@127.0.0.1:5432/test).
+test-postgres: $(VENV)/.installed-dev translations
+	$(BIN)/python -m tests.postgres_run
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o campus/translations/messages.pot --no-location --sort-by-file --project Campus .
