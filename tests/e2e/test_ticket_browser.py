@@ -48,7 +48,7 @@ def test_report_resolve_confirm_across_roles(browser, live_app, devices, tmp_pat
     photo.write_bytes(png_bytes(40, 30))
 
     teacher = browser_as(browser, live_app, devices["teacher"], phone=True)
-    teacher.get_by_role("link", name="Problem melden").click()
+    teacher.locator("#content").get_by_role("link", name="Problem melden").click()
     teacher.get_by_label("Beamer / Display").check()
     teacher.get_by_label("Unterricht nicht möglich").check()
     teacher.get_by_placeholder("Inventarnummer oder Modell suchen").fill("epson")
