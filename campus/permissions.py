@@ -159,3 +159,8 @@ def visible_devices(user: User, query: Select) -> Select:
     if user.role == Role.TEACHER:
         return query.where(Device.school_id == user.school_id)
     return query.where(false())
+
+
+def can_report_at_school(user: User, school_id: int) -> bool:
+    """A teacher reports problems with their own school's devices and rooms only."""
+    return can_report(user) and user.school_id == school_id

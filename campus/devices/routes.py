@@ -18,7 +18,13 @@ from campus.exceptions import DomainError
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
 from campus.models import Campus, Device, DeviceStatus, DeviceType, Room, School
-from campus.permissions import can_edit_devices, can_view_device, report_campus_ids, visible_devices
+from campus.permissions import (
+    can_edit_devices,
+    can_report_at_school,
+    can_view_device,
+    report_campus_ids,
+    visible_devices,
+)
 from campus.tickets.queries import device_tickets, same_model_history, solution_of
 
 
@@ -237,7 +243,7 @@ def scan_device(token: str):
         if not can_view_device(current_user, device):
             abort(404)
         return redirect(url_for("devices.detail", device_id=device.id))
-    if device.school_id != current_user.school_id:
+    if not can_report_at_school(current_user, device.school_id):
         return _refused(
             _(
                 "This device belongs to %(school)s, not to your school. Please report it to the "
@@ -264,7 +270,7 @@ def scan_room(token: str):
         abort(404)
     if current_user.role != "teacher":
         return redirect(url_for("devices.index", school=room.school_id, room=room.name))
-    if room.school_id != current_user.school_id:
+    if not can_report_at_school(current_user, room.school_id):
         return _refused(
             _(
                 "This room belongs to %(school)s, not to your school. Please report it to the "

@@ -33,6 +33,7 @@ from campus.models import (
 )
 from campus.permissions import (
     can_report,
+    can_report_at_school,
     can_view_ticket,
     is_support,
     sees_internal,
@@ -134,7 +135,7 @@ def report():
         form.room.data = request.args.get("room", "")
         form.impact.data = form.impact.data or "impaired"
         scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None
-        if scanned is not None and scanned.school_id == current_user.school_id:
+        if scanned is not None and can_report_at_school(current_user, scanned.school_id):
             form.category.data = CATEGORY_OF_DEVICE.get(scanned.type)  # one tap fewer
     if form.validate_on_submit():
         uploads = [
