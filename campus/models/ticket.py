@@ -99,6 +99,9 @@ class Ticket(Base):
     l1_capable: Mapped[bool | None] = mapped_column(Boolean)
     # How often the teacher reopened it (the reports' reopen rate reads this).
     reopened_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Optimistic locking: an UPDATE only succeeds against the version it read, so of two
+    # people acting on the same ticket at once, the second is refused, not merged.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     reporter: Mapped[User] = relationship(foreign_keys=[reporter_id])
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -115,6 +118,8 @@ class Ticket(Base):
     analyses: Mapped[list["FaultAnalysis"]] = relationship(
         back_populates="ticket", order_by="FaultAnalysis.id", cascade="all, delete-orphan"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_open(self) -> bool:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from campus.devices.services import needs_replacement
@@ -290,6 +291,7 @@ def act(ticket_id: int, action: str):
         return _render_ticket(ticket, (action, form), status=422)
     try:
         _perform(action, ticket, form)
+        db.session.commit()
     except (FieldErrors, InvalidInput) as error:
         db.session.rollback()
         attach_error(form, error)
@@ -299,7 +301,15 @@ def act(ticket_id: int, action: str):
         return _render_ticket(
             ticket, (action, form), error=str(error.message), status=error.status_code
         )
-    db.session.commit()
+    except StaleDataError:
+        # Someone acted on the same ticket in the same moment and was first.
+        db.session.rollback()
+        ticket = _visible_ticket_or_404(ticket_id)
+        if action == Action.CLAIM and ticket.assignee is not None:
+            message = _("Already taken by %(name)s.", name=ticket.assignee.display_name)
+        else:
+            message = _("Someone else changed this ticket just now. Please check it and try again.")
+        return _render_ticket(ticket, (action, form), error=message, status=409)
     flash(DONE_MESSAGES[action], "success")
     return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 

@@ -1,0 +1,77 @@
+"""Two people acting on one ticket at the same moment: one wins, the other is told why."""
+
+import threading
+
+import pytest
+from sqlalchemy.orm.exc import StaleDataError
+
+from campus.extensions import db
+from campus.models import Ticket, User
+from campus.tickets import services
+
+
+def test_a_stale_claim_is_refused_and_says_who_has_it(app, world, as_user):
+    """The second browser still shows the ticket as new when it claims: it loses cleanly."""
+    ticket = world.ticket("new")
+    first, second = as_user(world.manager), as_user(world.colleague)
+    second.get(f"/tickets/{ticket.id}")  # both look at the new ticket
+    # The first claim commits; the second request reads the row afresh and is refused
+    # by the workflow (not in "new" any more) with the holder's name.
+    assert first.post(f"/tickets/{ticket.id}/claim").status_code == 302
+    response = second.post(f"/tickets/{ticket.id}/claim")
+    assert response.status_code == 409
+    assert "Bereits von" in response.text
+    db.session.refresh(ticket)
+    assert [e.kind for e in ticket.events].count("claimed") == 1
+
+
+def test_the_version_column_refuses_an_update_from_an_old_read(app, world):
+    ticket = world.ticket("new")
+    db.session.execute(
+        db.update(Ticket)
+        .where(Ticket.id == ticket.id)
+        .values(version=Ticket.version + 1)
+        .execution_options(synchronize_session=False)
+    )  # somebody else's change, behind this session's back
+    with pytest.raises(StaleDataError):
+        services.claim(world.manager, ticket)
+    db.session.rollback()
+
+
+def test_two_managers_claiming_at_once_on_real_connections(app, world):
+    """Real concurrency: two threads, two database connections, one barrier."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent connections: run with make test-postgres")
+    ticket_id = world.ticket("new").id
+    users = [world.manager.id, world.colleague.id]
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: dict[int, str] = {}
+
+    def claim_as(user_id: int) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            ticket = db.session.get(Ticket, ticket_id)
+            ticket.status  # noqa: B018 - read before the other thread writes
+            barrier.wait()
+            try:
+                services.claim(user, ticket)
+                db.session.commit()
+                outcomes[user_id] = "won"
+            except (StaleDataError, services.InvalidTransition):
+                db.session.rollback()
+                outcomes[user_id] = "refused"
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=claim_as, args=(u,)) for u in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["refused", "won"]
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket_id)
+    winner = next(u for u, result in outcomes.items() if result == "won")
+    assert ticket.assignee_id == winner
+    assert [e.kind for e in ticket.events] == ["created", "claimed"]
