@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
 from campus.exceptions import ErrorCollector, NotAllowed
 from campus.extensions import db
@@ -23,6 +24,33 @@ from campus.tickets.photos import Upload, check_photos, store_photo
 from campus.tickets.services import TEXT_MAX, record_event
 
 TITLE_MAX = 200
+
+
+NUMBER_ATTEMPTS = 5
+
+
+def _insert_numbered(ticket: Ticket) -> None:
+    """Insert the ticket with the next free number.
+
+    Two reports at the same moment can both see the same highest number; on PostgreSQL
+    the loser's insert fails inside a savepoint and simply takes the next number. SQLite
+    lets one writer at a time, so the plain insert is enough there.
+    """
+    if db.engine.dialect.name != "postgresql":
+        ticket.number = next_ticket_number()
+        db.session.add(ticket)
+        db.session.flush()
+        return
+    for attempt in range(NUMBER_ATTEMPTS):
+        try:
+            with db.session.begin_nested():
+                ticket.number = next_ticket_number()
+                db.session.add(ticket)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if attempt == NUMBER_ATTEMPTS - 1:
+                raise
 
 
 def next_ticket_number() -> int:
@@ -76,7 +104,6 @@ def report_ticket(
     problems.raise_if_any()
 
     ticket = Ticket(
-        number=next_ticket_number(),
         reporter=actor,
         school_id=actor.school_id,
         campus_id=actor.school.campus_id,
@@ -91,8 +118,9 @@ def report_ticket(
         created_at=now,
         updated_at=now,
     )
-    db.session.add(ticket)
+    _insert_numbered(ticket)
     record_event(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
+    # Files only once the ticket row exists: a failed insert leaves none behind.
     for upload, content_type in checked:
         stored = store_photo(upload_folder, upload.data, content_type)
         ticket.photos.append(

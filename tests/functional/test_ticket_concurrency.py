@@ -75,3 +75,39 @@ def test_two_managers_claiming_at_once_on_real_connections(app, world):
     winner = next(u for u, result in outcomes.items() if result == "won")
     assert ticket.assignee_id == winner
     assert [e.kind for e in ticket.events] == ["created", "claimed"]
+
+
+def test_reports_filed_at_the_same_moment_get_distinct_numbers(app, world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent connections: run with make test-postgres")
+    from campus.tickets.reporting import report_ticket
+
+    teacher_id = world.teacher.id
+    world.ticket("new")  # number 1 exists: both threads will first try number 2
+    db.session.commit()
+    barrier = threading.Barrier(4)
+    numbers, errors = [], []
+
+    def file_report() -> None:
+        with app.app_context():
+            teacher = db.session.get(User, teacher_id)
+            teacher.school  # noqa: B018 - loaded before the race
+            barrier.wait()
+            try:
+                ticket = report_ticket(
+                    teacher, title="Gleichzeitig", description="…", category="other", impact="minor"
+                )
+                db.session.commit()
+                numbers.append(ticket.number)
+            except Exception as error:
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=file_report) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert sorted(numbers) == [2, 3, 4, 5]
