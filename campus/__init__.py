@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
+    from campus.api import routes as api_routes
     from campus.auth import routes as auth_routes
     from campus.devices import routes as device_routes
     from campus.main import routes as main_routes
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ticket_routes.bp)
     app.register_blueprint(report_routes.bp)
     app.register_blueprint(device_routes.bp)
+    app.register_blueprint(api_routes.bp)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
 

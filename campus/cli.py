@@ -155,3 +155,23 @@ def import_devices_command(file, school_ref, dry_run, create_rooms, skip_refused
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Imported into {school.name}: {summary}.")
+
+
+@campus_cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What it is for.")
+@with_appcontext
+def create_token_command(email, name):
+    """Print a new API token for the user with this email (shown only this once)."""
+    from campus.api.tokens import create_token
+
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.BadParameter(f"no active user {email}", param_hint="EMAIL")
+    try:
+        _record, token = create_token(user, user, name)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(token)

@@ -1,6 +1,6 @@
 """Error pages that show no internals, and the mapping of domain exceptions to HTTP."""
 
-from flask import Flask, flash, redirect, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -15,12 +15,33 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
 
 
+API_ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
 def _render_error(error):
     code = getattr(error, "code", 500) or 500
     if code == 500:
         from campus.extensions import db
 
         db.session.rollback()
+    if request.path.startswith("/api/"):
+        # The API always answers in JSON, never with an HTML page or a stack trace.
+        message = getattr(error, "description", None) if code != 500 else None
+        return jsonify(
+            error={
+                "code": API_ERROR_CODES.get(code, "error"),
+                "message": message or _("Something went wrong."),
+            }
+        ), code
     return render_template("errors/error.html", code=code), code
 
 

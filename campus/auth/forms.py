@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -46,3 +54,16 @@ class ChangePasswordForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = SelectField(choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")])
     submit = SubmitField(_l("Switch language"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[Length(max=80)],
+        description=_l("What the token is for, e.g. “ITSM-Abgleich” or “Dashboard Schulamt”."),
+    )
+    submit = SubmitField(_l("Create token"))
+
+
+class RevokeForm(FlaskForm):
+    submit = SubmitField(_l("Revoke"))

@@ -1,15 +1,26 @@
 """Log in, log out, change password, choose the language."""
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from campus.api.tokens import create_token, revoke_token, tokens_of
 from campus.auth import bp
-from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
 from campus.auth.services import authenticate, change_password, set_locale
-from campus.exceptions import InvalidInput
+from campus.exceptions import DomainError, InvalidInput
 from campus.extensions import db
-from campus.models import normalize_email
+from campus.formhelpers import attach_error
+from campus.models import ApiToken, normalize_email
 from campus.ratelimit import Limit, clear, locked_for, record_failure
 from campus.urls import is_safe_url
 
@@ -98,3 +109,40 @@ def language():
             db.session.commit()
     target = request.referrer
     return redirect(target if is_safe_url(target) else url_for("main.index"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """Personal API tokens: make one (shown once), see them, revoke them."""
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _record, new_token = create_token(current_user, current_user, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    return render_template(
+        "auth/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=tokens_of(current_user),
+        revoke=RevokeForm(),
+    ), (422 if form.errors else 200)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke(token_id: int):
+    record = db.session.get(ApiToken, token_id)
+    if record is None or record.user_id != current_user.id:
+        abort(404)
+    if RevokeForm().validate_on_submit():
+        revoke_token(current_user, record)
+        db.session.commit()
+        flash(_("The token “%(name)s” no longer works.", name=record.name), "success")
+    return redirect(url_for("auth.tokens"))

@@ -15,10 +15,11 @@ from campus.models.ticket import (
     TicketPhoto,
     TicketStatus,
 )
-from campus.models.user import Role, User, normalize_email
+from campus.models.user import ApiToken, Role, User, normalize_email
 
 __all__ = [
     "OPEN_STATUSES",
+    "ApiToken",
     "Base",
     "Campus",
     "Category",

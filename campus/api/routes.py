@@ -1,0 +1,246 @@
+"""The JSON API: the same services, workflow and permissions as the pages.
+
+Authentication is by personal token only (Authorization: Bearer ...); cookies never
+authenticate here, so there is no CSRF to forge.
+"""
+
+from datetime import datetime
+from functools import wraps
+
+from flask import g, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from campus.api import bp
+from campus.api.openapi import spec
+from campus.api.serializers import event_json, me_json, ticket_json
+from campus.api.tokens import user_for_token
+from campus.exceptions import DomainError, FieldErrors
+from campus.extensions import csrf, db
+from campus.models import Ticket, TicketEvent, User
+from campus.permissions import can_view_ticket, sees_internal, visible_tickets
+from campus.tickets.reporting import report_ticket
+from campus.tickets.services import ACTIONS
+from campus.tickets.workflow import Action
+
+csrf.exempt(bp)
+MAX_PER_PAGE = 100
+
+
+def error(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"code": code, "message": str(message)}
+    if fields:
+        body["fields"] = {name: str(text) for name, text in fields.items()}
+    return jsonify(error=body), status
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            db.session.commit()  # nothing to keep, but end the read cleanly
+            response, status = error(
+                401, "unauthorized", _("A valid API token is needed (Authorization: Bearer …).")
+            )
+            response.headers["WWW-Authenticate"] = 'Bearer realm="campus"'
+            return response, status
+        g.api_user = user
+        db.session.commit()  # last_used_at
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _domain_error(exc: DomainError):
+    db.session.rollback()
+    fields = (
+        exc.errors
+        if isinstance(exc, FieldErrors)
+        else ({exc.field: exc.message} if exc.field else None)
+    )
+    code = {400: "invalid", 403: "forbidden", 409: "conflict"}.get(exc.status_code, "invalid")
+    return error(exc.status_code, code, exc.message, fields)
+
+
+def _json_body() -> dict:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise FieldErrors({"body": _("Send a JSON object (Content-Type: application/json).")})
+    return data
+
+
+def _int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise FieldErrors({name: _("Must be a whole number.")})
+    return int(raw)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(spec())
+
+
+@bp.get("/me")
+@token_required
+def me():
+    return jsonify(me_json(g.api_user))
+
+
+@bp.get("/tickets")
+@token_required
+def tickets():
+    try:
+        page = _int_arg("page") or 1
+        per_page = min(_int_arg("per_page") or 25, MAX_PER_PAGE)
+        query = visible_tickets(g.api_user, select(Ticket))
+        for name, column in (
+            ("level", Ticket.level),
+            ("school_id", Ticket.school_id),
+            ("campus_id", Ticket.campus_id),
+            ("assignee_id", Ticket.assignee_id),
+        ):
+            value = _int_arg(name)
+            if value is not None:
+                query = query.where(column == value)
+        if request.args.get("status"):
+            query = query.where(Ticket.status == request.args["status"])
+        if request.args.get("updated_since"):
+            try:
+                since = datetime.fromisoformat(request.args["updated_since"])
+            except ValueError:
+                raise FieldErrors(
+                    {"updated_since": _("Use ISO 8601, e.g. 2026-11-25T08:00:00+01:00.")}
+                ) from None
+            if since.tzinfo is None:
+                raise FieldErrors({"updated_since": _("Give the time zone offset, e.g. +01:00.")})
+            query = query.where(Ticket.updated_at >= since)
+    except DomainError as exc:
+        return _domain_error(exc)
+    result = db.paginate(
+        query.order_by(Ticket.id), page=page, per_page=per_page, error_out=False, count=True
+    )
+    return jsonify(
+        items=[ticket_json(t) for t in result.items],
+        page=page,
+        per_page=per_page,
+        total=result.total,
+    )
+
+
+@bp.post("/tickets")
+@token_required
+def create_ticket():
+    try:
+        data = _json_body()
+        device_id = data.get("device_id")
+        if device_id is not None and not isinstance(device_id, int):
+            raise FieldErrors({"device_id": _("Must be a whole number.")})
+        ticket = report_ticket(
+            g.api_user,
+            title=str(data.get("title") or ""),
+            description=str(data.get("description") or ""),
+            category=str(data.get("category") or ""),
+            impact=str(data.get("impact") or ""),
+            room=str(data.get("room") or ""),
+            device_id=device_id,
+        )
+        db.session.commit()
+    except DomainError as exc:
+        return _domain_error(exc)
+    return jsonify(ticket_json(ticket)), 201
+
+
+def _ticket_or_404(ticket_id: int):
+    ticket = db.session.get(
+        Ticket, ticket_id, options=[selectinload(Ticket.events).selectinload(TicketEvent.actor)]
+    )
+    if ticket is None or not can_view_ticket(g.api_user, ticket):
+        return None
+    return ticket
+
+
+def _ticket_with_events(ticket: Ticket) -> dict:
+    internal = sees_internal(g.api_user, ticket)
+    data = ticket_json(ticket)
+    data["events"] = [event_json(e) for e in ticket.events if internal or not e.internal]
+    return data
+
+
+@bp.get("/tickets/<int:ticket_id>")
+@token_required
+def ticket_detail(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    if ticket is None:
+        return error(404, "not_found", _("No such ticket."))
+    return jsonify(_ticket_with_events(ticket))
+
+
+@bp.post("/tickets/<int:ticket_id>/actions")
+@token_required
+def ticket_action(ticket_id: int):
+    ticket = _ticket_or_404(ticket_id)
+    if ticket is None:
+        return error(404, "not_found", _("No such ticket."))
+    try:
+        data = _json_body()
+        try:
+            action = Action(data.get("action"))
+        except ValueError:
+            action = None
+        if action is None or action not in ACTIONS:
+            raise FieldErrors(
+                {
+                    "action": _(
+                        "Unknown action; use one of: %(actions)s.",
+                        actions=", ".join(a.value for a in ACTIONS),
+                    )
+                }
+            )
+        _perform(action, ticket, data)
+        db.session.commit()
+    except DomainError as exc:
+        return _domain_error(exc)
+    except StaleDataError:
+        db.session.rollback()
+        return error(
+            409,
+            "conflict",
+            _("Someone else changed this ticket just now. Please check it and try again."),
+        )
+    return jsonify(_ticket_with_events(ticket))
+
+
+def _perform(action: Action, ticket: Ticket, data: dict) -> None:
+    service, text, user = ACTIONS[action], data.get("text"), g.api_user
+    if text is not None and not isinstance(text, str):
+        raise FieldErrors({"text": _("Must be text.")})
+    if action in (Action.CLAIM, Action.CONFIRM):
+        service(user, ticket)
+    elif action == Action.ASSIGN:
+        assignee_id = data.get("assignee_id")
+        assignee = db.session.get(User, assignee_id) if isinstance(assignee_id, int) else None
+        service(user, ticket, assignee)
+    elif action == Action.ESCALATE:
+        analysis = data.get("analysis")
+        if not isinstance(analysis, dict):
+            raise FieldErrors(
+                {
+                    "analysis": _(
+                        "Send the fault analysis as an object with "
+                        "symptoms, steps_tried, device_data, reproduce."
+                    )
+                }
+            )
+        service(user, ticket, {k: str(v) for k, v in analysis.items() if v is not None})
+    elif action == Action.RESOLVE:
+        service(user, ticket, text, l1_capable=bool(data.get("l1_capable")))
+    else:
+        service(user, ticket, text)

@@ -1,0 +1,62 @@
+"""Personal API tokens: made, listed, revoked, and checked on each API request."""
+
+import hashlib
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campus.exceptions import InvalidInput, NotAllowed
+from campus.extensions import db
+from campus.models import ApiToken, User, utcnow
+
+PREFIX = "cmp_"
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(actor: User, user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns the record and the token (shown this once only)."""
+    if actor.id != user.id and actor.role != "admin":
+        raise NotAllowed(_l("You can only make tokens for yourself."))
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(
+            _l("Please give the token a name, e.g. the script that uses it."), "name"
+        )
+    if len(name) > 80:
+        raise InvalidInput(_l("Please keep the name under 80 characters."), "name")
+    token = PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(user=user, name=name, token_hash=_digest(token), prefix=token[:12])
+    db.session.add(record)
+    db.session.flush()
+    return record, token
+
+
+def revoke_token(actor: User, record: ApiToken) -> None:
+    if actor.id != record.user_id and actor.role != "admin":
+        raise NotAllowed(_l("You can only revoke your own tokens."))
+    if record.revoked_at is None:
+        record.revoked_at = utcnow()
+        db.session.flush()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a valid, unrevoked token belongs to; None otherwise."""
+    if not token.startswith(PREFIX):
+        return None
+    record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or record.revoked_at is not None or not record.user.active:
+        return None
+    record.last_used_at = utcnow()
+    return record.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+        )
+    )

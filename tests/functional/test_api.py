@@ -1,0 +1,220 @@
+"""The JSON API: tokens, the same rules as the pages, JSON errors, and the OpenAPI contract."""
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from sqlalchemy import select
+
+from campus.api.openapi import spec
+from campus.extensions import db
+from campus.models import ApiToken, Ticket
+from campus.permissions import visible_tickets
+from tests.tickets_helpers import ANALYSIS
+
+
+@pytest.fixture
+def token_for(app):
+    from campus.api.tokens import create_token
+
+    def make(user):
+        _record, token = create_token(user, user, "Test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def conforms(data, schema_name: str) -> None:
+    """Check a real response against the published OpenAPI schema."""
+    document = spec()
+    registry = Registry().with_resource(
+        "urn:campus",
+        Resource.from_contents(
+            {**document, "$schema": "https://json-schema.org/draft/2020-12/schema"}
+        ),
+    )
+    schema = {"$ref": f"urn:campus#/components/schemas/{schema_name}"}
+    errors = list(Draft202012Validator(schema, registry=registry).iter_errors(data))
+    assert errors == [], [e.message for e in errors]
+
+
+def test_me_answers_for_each_role(client, world, token_for):
+    for user in (world.teacher, world.manager, world.system_house, world.admin):
+        data = client.get("/api/v1/me", headers=token_for(user)).get_json()
+        assert (data["id"], data["role"], data["school_id"]) == (user.id, user.role, user.school_id)
+        conforms(data, "Me")
+    assert (
+        client.get("/api/v1/me", headers=token_for(world.manager)).get_json()["campus_ids"]
+        == world.manager.campus_ids
+    )
+
+
+def test_tokens_are_stored_hashed_and_stop_working_when_revoked_or_deactivated(
+    client, world, token_for, as_user
+):
+    headers = token_for(world.manager)
+    raw = headers["Authorization"].split()[1]
+    assert db.session.scalar(select(ApiToken.token_hash)) != raw  # only the hash is kept
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    world.manager.active = False
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    world.manager.active = True
+    db.session.commit()
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    browser = as_user(world.manager)
+    token_id = db.session.scalar(select(ApiToken.id))
+    browser.post(f"/auth/tokens/{token_id}/revoke")
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_token_is_made_on_the_profile_page_and_shown_once(client, world, as_user):
+    browser = as_user(world.manager)
+    page = browser.post("/auth/tokens", data={"name": "ITSM-Abgleich"}).text
+    token = page.split('user-select-all fs-6">')[1].split("<")[0]
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert token not in browser.get("/auth/tokens").text  # never shown again
+
+
+def test_command_line_prints_a_token(app, client, world):
+    result = app.test_cli_runner().invoke(
+        args=["campus", "create-token", world.admin.email, "--name", "Skript"]
+    )
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert (
+        client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).json["role"]
+        == "admin"
+    )
+
+
+def test_a_browser_session_does_not_authenticate_the_api(world, as_user):
+    browser = as_user(world.admin)
+    response = browser.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(
+    "role", ["teacher", "other_teacher", "manager", "far_manager", "system_house", "admin"]
+)
+def test_ticket_list_holds_exactly_what_the_pages_show(client, world, token_for, role):
+    for state in ("new", "escalated", "resolved", "returned"):
+        world.ticket(state)
+    user = getattr(world, role)
+    data = client.get("/api/v1/tickets?per_page=100", headers=token_for(user)).get_json()
+    expected = set(db.session.scalars(visible_tickets(user, select(Ticket.id))))
+    assert {t["id"] for t in data["items"]} == expected
+    assert data["total"] == len(expected)
+    for item in data["items"]:
+        conforms(item, "Ticket")
+
+
+def test_ticket_list_filters_and_pages(client, world, token_for):
+    for _ in range(3):
+        world.ticket("new")
+    world.ticket("escalated")
+    headers = token_for(world.manager)
+    assert client.get("/api/v1/tickets?level=2", headers=headers).json["total"] == 1
+    assert client.get("/api/v1/tickets?status=new", headers=headers).json["total"] == 3
+    page = client.get("/api/v1/tickets?per_page=2&page=2", headers=headers).json
+    assert (page["page"], page["per_page"], len(page["items"]), page["total"]) == (2, 2, 2, 4)
+    assert client.get("/api/v1/tickets?per_page=500", headers=headers).json["per_page"] == 100
+    bad = client.get("/api/v1/tickets?updated_since=yesterday", headers=headers)
+    assert bad.status_code == 400 and "updated_since" in bad.json["error"]["fields"]
+
+
+def test_teacher_files_a_ticket_and_bad_input_names_the_fields(client, world, token_for):
+    headers = token_for(world.teacher)
+    created = client.post(
+        "/api/v1/tickets",
+        headers=headers,
+        json={
+            "title": "Beamer",
+            "description": "kein Bild",
+            "category": "projector_display",
+            "impact": "blocking",
+            "room": "A 101",
+        },
+    )
+    assert created.status_code == 201
+    conforms(created.json, "Ticket")
+    assert created.json["created_at"].endswith("+00:00")
+    bad = client.post("/api/v1/tickets", headers=headers, json={"category": "toaster"})
+    assert bad.status_code == 400
+    assert set(bad.json["error"]["fields"]) >= {"title", "description", "category", "impact"}
+    not_json = client.post("/api/v1/tickets", headers=headers, data="title=x")
+    assert not_json.status_code == 400
+    refused = client.post(
+        "/api/v1/tickets",
+        headers=token_for(world.manager),
+        json={"title": "x", "description": "y", "category": "other", "impact": "minor"},
+    )
+    assert refused.status_code == 403
+
+
+def test_detail_shows_internal_events_to_the_support_side_only(client, world, token_for):
+    ticket = world.ticket("escalated")
+    from campus.tickets import services
+
+    services.note(world.manager, ticket, "Nur intern")
+    db.session.commit()
+    support = client.get(f"/api/v1/tickets/{ticket.id}", headers=token_for(world.manager)).json
+    conforms(support, "TicketWithEvents")
+    assert "Nur intern" in [e["text"] for e in support["events"]]
+    teacher = client.get(f"/api/v1/tickets/{ticket.id}", headers=token_for(world.teacher)).json
+    assert "Nur intern" not in [e["text"] for e in teacher["events"]]
+    assert (
+        client.get(
+            f"/api/v1/tickets/{ticket.id}", headers=token_for(world.other_teacher)
+        ).status_code
+        == 404
+    )
+
+
+def test_actions_follow_the_workflow_with_json_refusals(client, world, token_for):
+    ticket = world.ticket("new")
+    manager, teacher = token_for(world.manager), token_for(world.teacher)
+    url = f"/api/v1/tickets/{ticket.id}/actions"
+    assert client.post(url, headers=teacher, json={"action": "claim"}).status_code == 403
+    claimed = client.post(url, headers=manager, json={"action": "claim"})
+    assert claimed.status_code == 200 and claimed.json["status"] == "in_progress"
+    conforms(claimed.json, "TicketWithEvents")
+    again = client.post(url, headers=manager, json={"action": "claim"})
+    assert again.status_code == 409 and again.json["error"]["code"] == "conflict"
+    missing = client.post(url, headers=manager, json={"action": "escalate", "analysis": {}})
+    assert missing.status_code == 400 and "symptoms" in missing.json["error"]["fields"]
+    escalated = client.post(url, headers=manager, json={"action": "escalate", "analysis": ANALYSIS})
+    assert (escalated.json["status"], escalated.json["level"]) == ("escalated", 2)
+    unknown = client.post(url, headers=manager, json={"action": "explode"})
+    assert unknown.status_code == 400 and "action" in unknown.json["error"]["fields"]
+    house = token_for(world.system_house)
+    resolved = client.post(
+        url, headers=house, json={"action": "resolve", "text": "Getauscht", "l1_capable": True}
+    )
+    assert resolved.status_code == 200 and resolved.json["resolved_level"] == 2
+
+
+def test_errors_are_json_never_html(client, world, token_for):
+    headers = token_for(world.admin)
+    for response, status in (
+        (client.get("/api/v1/nothing-here", headers=headers), 404),
+        (client.delete("/api/v1/me", headers=headers), 405),
+        (client.get("/api/v1/tickets/999999", headers=headers), 404),
+        (client.get("/api/v1/me"), 401),
+    ):
+        assert response.status_code == status
+        assert response.mimetype == "application/json"
+        assert set(response.json["error"]) >= {"code", "message"}
+        conforms(response.json, "Error")
+
+
+def test_openapi_description_is_served_and_lists_every_endpoint(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) >= {
+        "/me",
+        "/tickets",
+        "/tickets/{ticket_id}",
+        "/tickets/{ticket_id}/actions",
+    }
