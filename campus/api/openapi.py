@@ -14,6 +14,22 @@ def _error() -> dict:
     }
 
 
+def _list(schema: str, paged: bool = False) -> dict:
+    properties = {"items": {"type": "array", "items": {"$ref": f"#/components/schemas/{schema}"}}}
+    required = ["items"]
+    if paged:
+        properties.update({n: {"type": "integer"} for n in ("page", "per_page", "total")})
+        required += ["page", "per_page", "total"]
+    return {
+        "description": f"{schema} list",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "required": required, "properties": properties}
+            }
+        },
+    }
+
+
 def spec() -> dict:
     ticket = {
         "type": "object",
@@ -119,6 +135,81 @@ def spec() -> dict:
                         },
                     ]
                 },
+                "Device": {
+                    "type": "object",
+                    "required": ["id", "school_id", "type", "inventory_number", "status"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "school_id": {"type": "integer"},
+                        "type": {"type": "string"},
+                        "inventory_number": {"type": "string"},
+                        "serial_number": {"type": "string"},
+                        "model": {"type": "string"},
+                        "room": {"type": "string"},
+                        "status": {"type": "string"},
+                    },
+                },
+                "School": {
+                    "type": "object",
+                    "required": ["id", "name", "campus_id"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "short_name": {"type": "string"},
+                        "school_number": {"type": "string"},
+                        "campus_id": {"type": "integer"},
+                    },
+                },
+                "Campus": {
+                    "type": "object",
+                    "required": ["id", "name"],
+                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+                "ResolutionRow": {
+                    "type": "object",
+                    "required": [
+                        "key",
+                        "recorded",
+                        "resolved",
+                        "resolved_first_level",
+                        "escalated",
+                        "cancelled",
+                        "flr",
+                        "net_flr",
+                    ],
+                    "properties": {
+                        "key": {"type": "string"},
+                        "label": {"type": "string"},
+                        **{
+                            n: {"type": "integer"}
+                            for n in (
+                                "recorded",
+                                "cancelled",
+                                "resolved",
+                                "resolved_first_level",
+                                "escalated",
+                                "net_recorded",
+                                "net_resolved_first_level",
+                                "resolved_second_level",
+                                "l1_capable",
+                                "ever_resolved",
+                                "reopened",
+                            )
+                        },
+                        **{
+                            n: {"type": ["number", "null"]}
+                            for n in (
+                                "flr",
+                                "net_flr",
+                                "share_of_resolved",
+                                "escalation_rate",
+                                "l1_capable_share",
+                                "reopen_rate",
+                            )
+                        },
+                    },
+                    "additionalProperties": {"type": ["number", "integer", "null"]},
+                },
                 "Me": {
                     "type": "object",
                     "required": ["id", "email", "role", "campus_ids"],
@@ -134,6 +225,80 @@ def spec() -> dict:
             },
         },
         "paths": {
+            "/devices": {
+                "get": {
+                    "summary": "Devices this user may see",
+                    "parameters": [
+                        {"name": n, "in": "query", "schema": {"type": "integer"}}
+                        for n in ("school_id", "page", "per_page")
+                    ],
+                    "responses": {"200": _list("Device", paged=True), **errors},
+                }
+            },
+            "/schools": {
+                "get": {"summary": "All schools", "responses": {"200": _list("School"), **errors}}
+            },
+            "/campuses": {
+                "get": {"summary": "All campuses", "responses": {"200": _list("Campus"), **errors}}
+            },
+            "/reports/resolution": {
+                "get": {
+                    "summary": "First-level resolution figures (administrators, campus managers)",
+                    "parameters": [
+                        {
+                            "name": "from",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "format": "date"},
+                        },
+                        {
+                            "name": "to",
+                            "in": "query",
+                            "required": True,
+                            "schema": {"type": "string", "format": "date"},
+                        },
+                        {
+                            "name": "group_by",
+                            "in": "query",
+                            "schema": {
+                                "type": "string",
+                                "enum": [
+                                    "campus",
+                                    "school",
+                                    "manager",
+                                    "device_type",
+                                    "category",
+                                    "month",
+                                ],
+                            },
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Figures per group",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["period", "rows"],
+                                        "properties": {
+                                            "period": {"type": "object"},
+                                            "group_by": {"type": ["string", "null"]},
+                                            "rows": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/ResolutionRow"
+                                                },
+                                            },
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        **errors,
+                    },
+                }
+            },
             "/me": {
                 "get": {
                     "summary": "The token's user",

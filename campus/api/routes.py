@@ -12,15 +12,27 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import MultiDict
 
 from campus.api import bp
 from campus.api.openapi import spec
-from campus.api.serializers import event_json, me_json, ticket_json
+from campus.api.serializers import device_json, event_json, me_json, school_json, ticket_json
 from campus.api.tokens import user_for_token
 from campus.exceptions import DomainError, FieldErrors
 from campus.extensions import csrf, db
-from campus.models import Ticket, TicketEvent, User
-from campus.permissions import can_view_ticket, sees_internal, visible_tickets
+from campus.models import Campus, Device, School, Ticket, TicketEvent, User
+from campus.permissions import (
+    can_read_reports,
+    can_view_ticket,
+    report_campus_ids,
+    sees_internal,
+    visible_devices,
+    visible_tickets,
+)
+from campus.reports.export import row_to_dict
+from campus.reports.forms import PeriodForm
+from campus.reports.period import today_in_berlin
+from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
 from campus.tickets.reporting import report_ticket
 from campus.tickets.services import ACTIONS
 from campus.tickets.workflow import Action
@@ -244,3 +256,76 @@ def _perform(action: Action, ticket: Ticket, data: dict) -> None:
         service(user, ticket, text, l1_capable=bool(data.get("l1_capable")))
     else:
         service(user, ticket, text)
+
+
+# --- reference data and reports ---------------------------------------------------------
+
+
+@bp.get("/devices")
+@token_required
+def devices():
+    try:
+        school_id = _int_arg("school_id")
+        page = _int_arg("page") or 1
+        per_page = min(_int_arg("per_page") or 100, MAX_PER_PAGE)
+    except DomainError as exc:
+        return _domain_error(exc)
+    query = visible_devices(g.api_user, select(Device))
+    if school_id is not None:
+        query = query.where(Device.school_id == school_id)
+    result = db.paginate(
+        query.order_by(Device.id), page=page, per_page=per_page, error_out=False, count=True
+    )
+    return jsonify(
+        items=[device_json(d) for d in result.items],
+        page=page,
+        per_page=per_page,
+        total=result.total,
+    )
+
+
+@bp.get("/schools")
+@token_required
+def schools():
+    rows = db.session.scalars(select(School).order_by(School.name)).all()
+    return jsonify(items=[school_json(s) for s in rows])
+
+
+@bp.get("/campuses")
+@token_required
+def campuses():
+    rows = db.session.scalars(select(Campus).order_by(Campus.name)).all()
+    return jsonify(items=[{"id": c.id, "name": c.name} for c in rows])
+
+
+@bp.get("/reports/resolution")
+@token_required
+def resolution_report():
+    if not can_read_reports(g.api_user):
+        return error(403, "forbidden", _("Reports are for administrators and campus managers."))
+    group_by = request.args.get("group_by") or None
+    if group_by is not None and group_by not in GROUPINGS:
+        return error(400, "invalid", _("Unknown grouping."), {"group_by": ", ".join(GROUPINGS)})
+    form = PeriodForm(
+        MultiDict(
+            {
+                "preset": "custom",
+                "start": request.args.get("from", ""),
+                "end": request.args.get("to", ""),
+            }
+        )
+    )
+    period = form.period(today_in_berlin(), dates_given=True)
+    if period is None:
+        fields = {
+            ("from" if k == "start" else "to"): " ".join(map(str, v))
+            for k, v in form.errors.items()
+        }
+        return error(400, "invalid", _("Please check the period."), fields)
+    scope = Scope(report_campus_ids(g.api_user))
+    rows = first_level_resolution_rate(period, scope, group_by)
+    return jsonify(
+        period={"from": period.first.isoformat(), "to": period.last.isoformat()},
+        group_by=group_by,
+        rows=[row_to_dict(row) for row in rows],
+    )

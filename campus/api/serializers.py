@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from campus.models import Ticket, TicketEvent, User
+from campus.models import Device, School, Ticket, TicketEvent, User
 
 
 def iso(value: datetime | None) -> str | None:
@@ -65,4 +65,27 @@ def me_json(user: User) -> dict:
         "role": user.role,
         "school_id": user.school_id,
         "campus_ids": user.campus_ids,
+    }
+
+
+def device_json(device: Device) -> dict:
+    return {
+        "id": device.id,
+        "school_id": device.school_id,
+        "type": device.type,
+        "inventory_number": device.inventory_number,
+        "serial_number": device.serial_number,
+        "model": device.model,
+        "room": device.room,
+        "status": device.status,
+    }
+
+
+def school_json(school: School) -> dict:
+    return {
+        "id": school.id,
+        "name": school.name,
+        "short_name": school.short_name,
+        "school_number": school.school_number,
+        "campus_id": school.campus_id,
     }

@@ -218,3 +218,60 @@ def test_openapi_description_is_served_and_lists_every_endpoint(client):
         "/tickets/{ticket_id}",
         "/tickets/{ticket_id}/actions",
     }
+
+
+def test_devices_follow_the_inventory_rules(client, world, token_for):
+    from campus.models import Device
+
+    own = Device(school=world.teacher.school, type="tablet", inventory_number="HHG-1")
+    far = Device(school=world.far_teacher.school, type="tablet", inventory_number="PXG-1")
+    db.session.add_all([own, far])
+    db.session.commit()
+    seen = client.get("/api/v1/devices", headers=token_for(world.teacher)).json
+    assert [d["inventory_number"] for d in seen["items"]] == ["HHG-1"]
+    for item in seen["items"]:
+        conforms(item, "Device")
+    admin = client.get(
+        f"/api/v1/devices?school_id={far.school_id}", headers=token_for(world.admin)
+    ).json
+    assert [d["inventory_number"] for d in admin["items"]] == ["PXG-1"]
+    schools = client.get("/api/v1/schools", headers=token_for(world.teacher)).json["items"]
+    assert {s["name"] for s in schools} == {"Helmholtz-Gymnasium", "Phoenix-Gymnasium"}
+    campuses = client.get("/api/v1/campuses", headers=token_for(world.teacher)).json["items"]
+    assert {c["name"] for c in campuses} == {"Campus Nord", "Campus Süd"}
+
+
+def test_resolution_report_matches_the_reports_page(client, world, token_for, as_user):
+    for state in ("resolved", "resolved_l2", "new", "cancelled"):
+        world.ticket(state)
+    from campus.reports.period import today_in_berlin
+
+    today = today_in_berlin().isoformat()
+    query = f"from={today}&to={today}"
+    api = client.get(
+        f"/api/v1/reports/resolution?{query}&group_by=campus", headers=token_for(world.admin)
+    )
+    assert api.status_code == 200
+    page = (
+        as_user(world.admin)
+        .get(f"/reports/data.json?group_by=campus&preset=custom&start={today}&end={today}")
+        .json
+    )
+    assert api.json["rows"] == page["rows"]
+    row = api.json["rows"][0]
+    conforms(row, "ResolutionRow")
+    assert (row["recorded"], row["resolved_first_level"], row["escalated"], row["cancelled"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    for user in (world.teacher, world.system_house):
+        assert (
+            client.get(f"/api/v1/reports/resolution?{query}", headers=token_for(user)).status_code
+            == 403
+        )
+    bad = client.get(
+        "/api/v1/reports/resolution?from=kaputt&to=2026-01-01", headers=token_for(world.admin)
+    )
+    assert bad.status_code == 400 and "from" in bad.json["error"]["fields"]
