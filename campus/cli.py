@@ -175,3 +175,14 @@ def create_token_command(email, name):
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(token)
+
+
+@campus_cli.command("deliver-webhooks")
+@with_appcontext
+def deliver_webhooks_command():
+    """Send the webhook deliveries that are due (retries with backoff). Run it from cron."""
+    from campus.webhooks import deliver_due
+
+    sent, waiting = deliver_due()
+    db.session.commit()
+    click.echo(f"Delivered {sent} webhook message(s); {waiting} will be retried later.")

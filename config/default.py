@@ -25,6 +25,10 @@ PASSWORD_HASH_METHOD = "scrypt"
 # window, further attempts wait until the window ends.
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW_SECONDS = 15 * 60
+# Webhooks are sent right after the action, in a background thread ("thread"), in the
+# request ("inline") or only by `flask campus deliver-webhooks` ("off").
+WEBHOOK_DELIVERY = "thread"
+
 # Shared counters for several app servers, e.g. redis://127.0.0.1:6379/0 (optional).
 REDIS_URL = None
 

@@ -7,3 +7,4 @@ SERVER_NAME = None
 # A real but cheap hash, so that fixtures can create many users quickly;
 # test_config checks that every other environment uses scrypt.
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+WEBHOOK_DELIVERY = "inline"  # deterministic: sent before the response returns

@@ -117,3 +117,21 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(
+        _l("Address (URL)"),
+        validators=[Length(max=500)],
+        render_kw={"placeholder": "https://itsm.systemhaus.example/campus"},
+    )
+    campus_id = SelectField(
+        _l("Messages for"),
+        coerce=optional_int,
+        validate_choice=False,
+        description=_l(
+            "Escalations and returns of one campus, or of all campuses for the "
+            "system house's queue."
+        ),
+    )
+    submit = SubmitField(_l("Add webhook"))

@@ -15,6 +15,7 @@ from campus.admin.forms import (
     SchoolForm,
     SearchForm,
     UserForm,
+    WebhookForm,
 )
 from campus.admin.services import (
     save_campus,
@@ -27,9 +28,10 @@ from campus.admin.services import (
 from campus.exceptions import DomainError
 from campus.extensions import db
 from campus.formhelpers import attach_error, form_status
-from campus.models import Campus, Device, Role, School, Ticket, User
+from campus.models import Campus, Device, Role, School, Ticket, User, Webhook, WebhookDelivery
 from campus.permissions import admin_required
 from campus.reports.facts import excluded_categories
+from campus.webhooks import save_webhook, set_webhook_active
 
 
 def _get_or_404(model, object_id):
@@ -261,3 +263,45 @@ def report_settings():
             flash(_("Report settings saved."), "success")
             return redirect(url_for("admin.report_settings"))
     return render_template("admin/report_settings.html", form=form), form_status(form)
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+@admin_required
+def webhooks():
+    form = WebhookForm()
+    form.campus_id.choices = [SelectChoice("", _("the system-house queue (all campuses)"))] + [
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(db.select(Campus).order_by(Campus.name))
+    ]
+    if form.validate_on_submit():
+        try:
+            save_webhook(current_user, form.url.data, form.campus_id.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Webhook added."), "success")
+            return redirect(url_for("admin.webhooks"))
+    hooks = db.session.scalars(
+        db.select(Webhook).options(selectinload(Webhook.campus)).order_by(Webhook.id)
+    ).all()
+    deliveries = db.session.scalars(
+        db.select(WebhookDelivery)
+        .options(selectinload(WebhookDelivery.webhook))
+        .order_by(WebhookDelivery.id.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "admin/webhooks.html", form=form, hooks=hooks, deliveries=deliveries, confirm=ConfirmForm()
+    ), form_status(form)
+
+
+@bp.route("/webhooks/<int:webhook_id>/active", methods=["POST"])
+@admin_required
+def webhook_active(webhook_id: int):
+    hook = _get_or_404(Webhook, webhook_id)
+    if ConfirmForm().validate_on_submit():
+        set_webhook_active(current_user, hook, request.form.get("active") == "1")
+        db.session.commit()
+    return redirect(url_for("admin.webhooks"))

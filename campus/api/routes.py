@@ -36,6 +36,7 @@ from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
 from campus.tickets.reporting import report_ticket
 from campus.tickets.services import ACTIONS
 from campus.tickets.workflow import Action
+from campus.webhooks import pending_deliveries, send_soon
 
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
@@ -218,6 +219,7 @@ def ticket_action(ticket_id: int):
             )
         _perform(action, ticket, data)
         db.session.commit()
+        send_soon(pending_deliveries(ticket))
     except DomainError as exc:
         return _domain_error(exc)
     except StaleDataError:

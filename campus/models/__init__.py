@@ -16,6 +16,7 @@ from campus.models.ticket import (
     TicketStatus,
 )
 from campus.models.user import ApiToken, Role, User, normalize_email
+from campus.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "OPEN_STATUSES",
@@ -37,6 +38,8 @@ __all__ = [
     "TicketPhoto",
     "TicketStatus",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "campus_managers",
     "new_token",
     "normalize_email",

@@ -61,6 +61,7 @@ from campus.tickets.queries import (
 from campus.tickets.reporting import report_ticket
 from campus.tickets.services import ACTIONS, available_actions
 from campus.tickets.workflow import Action
+from campus.webhooks import pending_deliveries, send_soon
 
 # A scanned device suggests what is affected.
 CATEGORY_OF_DEVICE = {
@@ -292,6 +293,7 @@ def act(ticket_id: int, action: str):
     try:
         _perform(action, ticket, form)
         db.session.commit()
+        send_soon(pending_deliveries(ticket))
     except (FieldErrors, InvalidInput) as error:
         db.session.rollback()
         attach_error(form, error)

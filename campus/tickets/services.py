@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from campus import webhooks
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
@@ -245,6 +246,7 @@ def escalate(
         FaultAnalysis(event=event, author=actor, created_at=event.created_at, **cleaned)
     )
     db.session.flush()
+    webhooks.enqueue(ticket, "ticket.escalated", event.created_at)
     return event
 
 
@@ -256,7 +258,9 @@ def return_to_level1(
     def check(_rule, _sides, _when):
         ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
 
-    return apply_rule(actor, ticket, Action.RETURN, text, now, check)
+    event = apply_rule(actor, ticket, Action.RETURN, text, now, check)
+    webhooks.enqueue(ticket, "ticket.returned", event.created_at)
+    return event
 
 
 def confirm(
