@@ -83,6 +83,7 @@ def locked_for(key: str, limit: Limit) -> int:
 
 
 def record_failure(key: str, limit: Limit) -> None:
+    """Count one event (a failed login, an API request) for `key` in the window."""
     _counter().hit(key, limit.window)
 
 

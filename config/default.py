@@ -29,6 +29,9 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 # request ("inline") or only by `flask campus deliver-webhooks` ("off").
 WEBHOOK_DELIVERY = "thread"
 
+# API requests per user and minute before 429 Too Many Requests.
+API_REQUESTS_PER_MINUTE = 120
+
 # Shared counters for several app servers, e.g. redis://127.0.0.1:6379/0 (optional).
 REDIS_URL = None
 

@@ -7,7 +7,7 @@ authenticate here, so there is no CSRF to forge.
 from datetime import datetime
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -29,6 +29,7 @@ from campus.permissions import (
     visible_devices,
     visible_tickets,
 )
+from campus.ratelimit import Limit, locked_for, record_failure
 from campus.reports.export import row_to_dict
 from campus.reports.forms import PeriodForm
 from campus.reports.period import today_in_berlin
@@ -64,6 +65,15 @@ def token_required(view):
             return response, status
         g.api_user = user
         db.session.commit()  # last_used_at
+        limit = Limit(current_app.config["API_REQUESTS_PER_MINUTE"], 60)
+        key = f"api:{user.id}"
+        if locked_for(key, limit):
+            response, status = error(
+                429, "too_many_requests", _("Too many requests; please slow down.")
+            )
+            response.headers["Retry-After"] = str(locked_for(key, limit))
+            return response, status
+        record_failure(key, limit)  # counts requests, not only failures
         return view(*args, **kwargs)
 
     return wrapped

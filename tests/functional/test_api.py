@@ -275,3 +275,58 @@ def test_resolution_report_matches_the_reports_page(client, world, token_for, as
         "/api/v1/reports/resolution?from=kaputt&to=2026-01-01", headers=token_for(world.admin)
     )
     assert bad.status_code == 400 and "from" in bad.json["error"]["fields"]
+
+
+def test_too_many_requests_get_429_with_retry_after(app, client, world, token_for):
+    app.config["API_REQUESTS_PER_MINUTE"] = 3
+    headers = token_for(world.teacher)
+    assert [client.get("/api/v1/me", headers=headers).status_code for _ in range(3)] == [200] * 3
+    limited = client.get("/api/v1/me", headers=headers)
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.json["error"]["code"] == "too_many_requests"
+    assert client.get("/api/v1/me", headers=token_for(world.manager)).status_code == 200
+
+
+def test_too_large_bodies_get_a_json_413(app, client, world, token_for):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = client.post(
+        "/api/v1/tickets",
+        headers=token_for(world.teacher),
+        data="x" * 5000,
+        content_type="application/json",
+    )
+    assert response.status_code == 413
+    assert response.json["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize(
+    "state", ["new", "in_progress", "escalated", "in_progress_l2", "resolved", "closed"]
+)
+@pytest.mark.parametrize("role", ["reporter", "manager", "system_house", "admin"])
+def test_api_allows_exactly_what_the_pages_allow(client, world, token_for, state, role):
+    """Every action through the API for each role and state: the pages' workflow matrix."""
+    from campus.tickets.workflow import SYSTEM_ACTIONS, Action
+    from tests.functional.test_ticket_actions import expected_actions, form_data, user_for
+
+    expected = expected_actions(state, role)
+    user = user_for(world, role)
+    headers = token_for(user)
+    for action in Action:
+        if action in SYSTEM_ACTIONS:
+            continue
+        ticket = world.ticket(state)
+        body = {"action": action.value, "text": "Ein Text."}
+        data = form_data(world, ticket, action)
+        if action == Action.ASSIGN:
+            body["assignee_id"] = int(data["assign-assignee_id"])
+        if action == Action.ESCALATE:
+            body["analysis"] = ANALYSIS
+        response = client.post(f"/api/v1/tickets/{ticket.id}/actions", headers=headers, json=body)
+        if expected is None:
+            assert response.status_code == 404, action
+        elif action in expected:
+            assert response.status_code == 200, (action, response.json)
+        else:
+            assert response.status_code in (403, 409), (action, response.status_code)
+            assert response.mimetype == "application/json"
