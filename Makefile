@@ -7,12 +7,13 @@ PORT   ?= 5000
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-postgres lint format translations extract-messages update-messages db-upgrade seed clean
+.PHONY: help run serve-prod test test-postgres lint format translations extract-messages update-messages db-upgrade seed clean
 
 help:
 	@echo "make run     - set up .venv, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    - install dev tools, lint, run the whole test suite"
 	@echo "make test-postgres - the unit and functional tests against PostgreSQL"
+	@echo "make serve-prod - gunicorn with config/gunicorn.conf.py (set CAMPUS_SECRET_KEY, CAMPUS_DATABASE_URL)"
 	@echo "make lint    - ruff check + format check"
 	@echo "make extract-messages / update-messages - refresh translation catalogs"
 
@@ -41,6 +42,15 @@ seed: db-upgrade
 
 run: translations seed
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+$(VENV)/.installed-prod: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[prod]'
+	@touch $@
+
+# Production server: needs CAMPUS_SECRET_KEY and CAMPUS_DATABASE_URL in the environment.
+serve-prod: $(VENV)/.installed-prod translations
+	CAMPUS_ENV=production $(BIN)/flask db upgrade
+	CAMPUS_ENV=production $(BIN)/gunicorn -c config/gunicorn.conf.py wsgi:app
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
