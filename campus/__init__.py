@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_logging(app)
     register_commands(app)
     return app
 
@@ -140,6 +141,12 @@ def register_security_headers(app: Flask) -> None:
         )
         response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
         return response
+
+
+def register_logging(app: Flask) -> None:
+    from campus.logs import init_logging
+
+    init_logging(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -32,6 +32,10 @@ WEBHOOK_DELIVERY = "thread"
 # API requests per user and minute before 429 Too Many Requests.
 API_REQUESTS_PER_MINUTE = 120
 
+# One line per request on stderr: "text" or "json" (JSON lines for log collectors).
+LOG_FORMAT = "text"
+LOG_LEVEL = "INFO"
+
 # Shared counters for several app servers, e.g. redis://127.0.0.1:6379/0 (optional).
 REDIS_URL = None
 

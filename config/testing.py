@@ -8,3 +8,4 @@ SERVER_NAME = None
 # test_config checks that every other environment uses scrypt.
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 WEBHOOK_DELIVERY = "inline"  # deterministic: sent before the response returns
+LOG_LEVEL = "WARNING"  # keep test output readable; test_logging switches it on

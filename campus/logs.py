@@ -1,0 +1,72 @@
+"""One log line per request: request id, user id, status, duration; as text or JSON lines.
+
+Only the path is logged, never the query string, form, body or headers: no passwords,
+tokens or ticket texts reach the log at INFO.
+"""
+
+import json
+import logging
+import sys
+import time
+
+from flask import Flask, g, request
+from flask_login import current_user
+
+logger = logging.getLogger("campus.requests")
+
+
+class JsonLines(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        data.update(getattr(record, "fields", {}))
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False)
+
+
+def init_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if app.config.get("LOG_FORMAT") == "json":
+        handler.setFormatter(JsonLines())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    campus_logger = logging.getLogger("campus")
+    campus_logger.handlers = [handler]
+    campus_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    campus_logger.propagate = False
+
+    @app.before_request
+    def _start_clock():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response):
+        if request.endpoint == "static":
+            return response
+        user = getattr(g, "api_user", None)
+        if user is None and current_user and current_user.is_authenticated:
+            user = current_user
+        fields = {
+            "request_id": g.get("request_id", ""),
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "duration_ms": round(
+                (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
+            ),
+            "user_id": user.id if user is not None else None,
+        }
+        logger.info(
+            "%s %s %s %sms",
+            fields["method"],
+            fields["path"],
+            fields["status"],
+            fields["duration_ms"],
+            extra={"fields": fields},
+        )
+        return response
