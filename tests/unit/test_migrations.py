@@ -1,29 +1,59 @@
-"""`flask db upgrade` from empty gives exactly the models' schema, and downgrade undoes it."""
+"""`flask db upgrade` from empty gives exactly the models' schema, and downgrade undoes it,
+on SQLite and (under make test-postgres) on PostgreSQL."""
+
+import os
+import secrets
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 from campus import create_app
 from campus.extensions import db
 
 
+def _postgres_server():
+    url = os.environ.get("CAMPUS_TEST_DATABASE_URL", "")
+    return make_url(url) if url.startswith("postgresql") else None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database(request, tmp_path):
+    """An empty database of each kind: a file, or a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrated.db'}"
+        return
+    server = _postgres_server()
+    if server is None:
+        pytest.skip("PostgreSQL runs under make test-postgres")
+    import psycopg
+
+    name = f"campus_migrate_{secrets.token_hex(4)}"
+    admin = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def migrated_app(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+def migrated(empty_database):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database})
     with app.app_context():
         upgrade()
-        yield app, url
+        yield empty_database
         db.session.remove()
         db.engine.dispose()
 
 
-def test_upgrade_from_empty_matches_the_models(migrated_app):
-    _app, url = migrated_app
-    engine = create_engine(url)
+def test_upgrade_from_empty_matches_the_models(migrated):
+    engine = create_engine(migrated)
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)
@@ -31,10 +61,9 @@ def test_upgrade_from_empty_matches_the_models(migrated_app):
     assert differences == []
 
 
-def test_downgrade_to_base_leaves_an_empty_database(migrated_app):
-    _app, url = migrated_app
+def test_downgrade_to_base_leaves_an_empty_database(migrated):
     downgrade(revision="base")
-    engine = create_engine(url)
+    engine = create_engine(migrated)
     tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
     engine.dispose()
     assert tables == set()
