@@ -111,3 +111,55 @@ def test_reports_filed_at_the_same_moment_get_distinct_numbers(app, world):
         thread.join(timeout=30)
     assert errors == []
     assert sorted(numbers) == [2, 3, 4, 5]
+
+
+def test_resolve_and_escalate_at_the_same_moment_leave_one_consistent_outcome(app, world):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs concurrent connections: run with make test-postgres")
+    ticket_id = world.ticket("in_progress").id
+    manager_id, colleague_id = world.manager.id, world.colleague.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def act(kind: str, user_id: int) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            ticket = db.session.get(Ticket, ticket_id)
+            ticket.status  # noqa: B018 - both read "in_progress" before either writes
+            barrier.wait()
+            try:
+                if kind == "resolve":
+                    services.resolve(user, ticket, "Vor Ort gelöst.")
+                else:
+                    from tests.tickets_helpers import ANALYSIS
+
+                    services.escalate(user, ticket, ANALYSIS)
+                db.session.commit()
+                outcomes[kind] = "won"
+            except (StaleDataError, services.InvalidTransition):
+                db.session.rollback()
+                outcomes[kind] = "refused"
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=act, args=("resolve", manager_id)),
+        threading.Thread(target=act, args=("escalate", colleague_id)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes.values()) == ["refused", "won"]
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket_id)
+    winner = next(kind for kind, result in outcomes.items() if result == "won")
+    kinds = [e.kind for e in ticket.events]
+    if winner == "resolve":
+        assert (ticket.status, ticket.level, ticket.escalated_at) == ("resolved", 1, None)
+        assert kinds[-1] == "resolved" and "escalated" not in kinds
+    else:
+        assert (ticket.status, ticket.level, ticket.resolved_at) == ("escalated", 2, None)
+        assert kinds[-1] == "escalated" and "resolved" not in kinds
+        assert len(ticket.analyses) == 1
