@@ -23,10 +23,7 @@ TABLES = ("tickets", "ticket_events", "users", "devices", "ticket_photos", "repo
 
 def counts(dsn: str) -> dict[str, int]:
     with psycopg.connect(dsn) as connection:
-        return {
-            t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in TABLES
-        }
+        return {t: connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
 def main() -> int:
