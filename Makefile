@@ -12,7 +12,7 @@ export FLASK_APP := wsgi
 help:
 	@echo "make run     - set up .venv, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    - install dev tools, lint, run the whole test suite"
-	@echo "make test-postgres - the unit and functional tests against PostgreSQL"
+	@echo "make test-postgres - the whole test suite against PostgreSQL"
 	@echo "make serve-prod - gunicorn with config/gunicorn.conf.py (set CAMPUS_SECRET_KEY, CAMPUS_DATABASE_URL)"
 	@echo "make lint    - ruff check + format check"
 	@echo "make extract-messages / update-messages - refresh translation catalogs"

@@ -1,4 +1,4 @@
-"""Run the test suite against PostgreSQL in a throwaway database (make test-postgres).
+"""Run the whole test suite against PostgreSQL in a throwaway database (make test-postgres).
 
 CAMPUS_TEST_DATABASE_URL names the server and a database to connect to for creating
 the throwaway one (default: the local server, database "test"). The throwaway database
@@ -35,7 +35,7 @@ def main() -> int:
     )
     try:
         return subprocess.call(
-            [sys.executable, "-m", "pytest", "tests/unit", "tests/functional", *sys.argv[1:]],
+            [sys.executable, "-m", "pytest", "tests", *sys.argv[1:]],
             env=env,
         )
     finally:

@@ -30,9 +30,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def live_app(tmp_path):
     """The real app on a SQLite file, served by werkzeug in a thread."""
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.db'}", "WTF_CSRF_ENABLED": True}
-    )
+    url = os.environ.get("CAMPUS_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'e2e.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True})
     with app.app_context():
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -43,6 +42,8 @@ def live_app(tmp_path):
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
+        db.session.remove()
+        db.drop_all()  # the PostgreSQL test database is shared with the next test
         db.engine.dispose()
 
 
