@@ -18,6 +18,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -70,6 +71,11 @@ def main() -> int:
         ),
     )
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--log",
+        default=os.path.join(tempfile.gettempdir(), "campus-load-server.log"),
+        help="where the server's error log goes",
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -94,12 +100,14 @@ def main() -> int:
     try:
         tokens = prepare(env)
         port = free_port()
+        log_file = open(args.log, "w")  # noqa: SIM115 - kept open for the server's life
+        print(f"server log: {args.log}")
         gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT,
             env=dict(env, CAMPUS_BIND=f"127.0.0.1:{port}", CAMPUS_WORKERS=str(args.workers)),
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log_file,
         )
         base = f"http://127.0.0.1:{port}/api/v1"
         wait_until_ready(f"http://127.0.0.1:{port}/readyz")

@@ -3,13 +3,26 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campus.models.base import Base, UTCDateTime, utcnow
 from campus.models.device import Device
 from campus.models.org import Campus, School
 from campus.models.user import User
+
+# PostgreSQL hands out ticket numbers from this sequence (SQLite ignores it); the
+# migration creates it for existing databases.
+ticket_numbers = Sequence("ticket_numbers", metadata=Base.metadata)
 
 
 class TicketStatus(StrEnum):

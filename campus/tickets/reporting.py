@@ -3,8 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 
 from campus.exceptions import ErrorCollector, NotAllowed
 from campus.extensions import db
@@ -26,31 +25,20 @@ from campus.tickets.services import TEXT_MAX, record_event
 TITLE_MAX = 200
 
 
-NUMBER_ATTEMPTS = 5
-
-
 def _insert_numbered(ticket: Ticket) -> None:
-    """Insert the ticket with the next free number.
+    """Insert the ticket with a number no other ticket has.
 
-    Two reports at the same moment can both see the same highest number; on PostgreSQL
-    the loser's insert fails inside a savepoint and simply takes the next number. SQLite
-    lets one writer at a time, so the plain insert is enough there.
+    PostgreSQL hands out numbers from a sequence (ticket_numbers, made by the migration):
+    reports arriving at the same moment never collide, and a rolled-back report leaves
+    a gap, which is fine. SQLite lets one writer at a time, so the next number after the
+    highest is safe there.
     """
-    if db.engine.dialect.name != "postgresql":
+    if db.engine.dialect.name == "postgresql":
+        ticket.number = db.session.scalar(select(func.nextval("ticket_numbers")))
+    else:
         ticket.number = next_ticket_number()
-        db.session.add(ticket)
-        db.session.flush()
-        return
-    for attempt in range(NUMBER_ATTEMPTS):
-        try:
-            with db.session.begin_nested():
-                ticket.number = next_ticket_number()
-                db.session.add(ticket)
-                db.session.flush()
-            return
-        except IntegrityError:
-            if attempt == NUMBER_ATTEMPTS - 1:
-                raise
+    db.session.add(ticket)
+    db.session.flush()
 
 
 def next_ticket_number() -> int:
