@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description of /api/v1, kept next to the code it describes."""
 
 from campus.models import Category, Impact, TicketStatus
+from campus.models.report import COUNTS
+from campus.reports.export import RATE_FIELDS
 from campus.tickets.services import ACTIONS
 
 NULLABLE_INT = {"type": ["integer", "null"]}
@@ -180,33 +182,8 @@ def spec() -> dict:
                     "properties": {
                         "key": {"type": "string"},
                         "label": {"type": "string"},
-                        **{
-                            n: {"type": "integer"}
-                            for n in (
-                                "recorded",
-                                "cancelled",
-                                "resolved",
-                                "resolved_first_level",
-                                "escalated",
-                                "net_recorded",
-                                "net_resolved_first_level",
-                                "resolved_second_level",
-                                "l1_capable",
-                                "ever_resolved",
-                                "reopened",
-                            )
-                        },
-                        **{
-                            n: {"type": ["number", "null"]}
-                            for n in (
-                                "flr",
-                                "net_flr",
-                                "share_of_resolved",
-                                "escalation_rate",
-                                "l1_capable_share",
-                                "reopen_rate",
-                            )
-                        },
+                        **{n: {"type": "integer"} for n in COUNTS},
+                        **{n: {"type": ["number", "null"]} for n in RATE_FIELDS},
                     },
                     "additionalProperties": {"type": ["number", "integer", "null"]},
                 },

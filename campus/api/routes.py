@@ -35,7 +35,7 @@ from campus.reports.forms import PeriodForm
 from campus.reports.period import today_in_berlin
 from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
 from campus.tickets.reporting import report_ticket
-from campus.tickets.services import ACTIONS
+from campus.tickets.services import ACTIONS, perform
 from campus.tickets.workflow import Action
 from campus.webhooks import pending_deliveries, send_soon
 
@@ -243,31 +243,33 @@ def ticket_action(ticket_id: int):
 
 
 def _perform(action: Action, ticket: Ticket, data: dict) -> None:
-    service, text, user = ACTIONS[action], data.get("text"), g.api_user
+    """The action's arguments, as the JSON body holds them, checked for their types."""
+    text = data.get("text")
     if text is not None and not isinstance(text, str):
         raise FieldErrors({"text": _("Must be text.")})
-    if action in (Action.CLAIM, Action.CONFIRM):
-        service(user, ticket)
-    elif action == Action.ASSIGN:
-        assignee_id = data.get("assignee_id")
-        assignee = db.session.get(User, assignee_id) if isinstance(assignee_id, int) else None
-        service(user, ticket, assignee)
-    elif action == Action.ESCALATE:
-        analysis = data.get("analysis")
-        if not isinstance(analysis, dict):
-            raise FieldErrors(
-                {
-                    "analysis": _(
-                        "Send the fault analysis as an object with "
-                        "symptoms, steps_tried, device_data, reproduce."
-                    )
-                }
-            )
-        service(user, ticket, {k: str(v) for k, v in analysis.items() if v is not None})
-    elif action == Action.RESOLVE:
-        service(user, ticket, text, l1_capable=bool(data.get("l1_capable")))
-    else:
-        service(user, ticket, text)
+    assignee_id = data.get("assignee_id")
+    assignee = db.session.get(User, assignee_id) if isinstance(assignee_id, int) else None
+    analysis = data.get("analysis")
+    if action == Action.ESCALATE and not isinstance(analysis, dict):
+        raise FieldErrors(
+            {
+                "analysis": _(
+                    "Send the fault analysis as an object with "
+                    "symptoms, steps_tried, device_data, reproduce."
+                )
+            }
+        )
+    perform(
+        g.api_user,
+        ticket,
+        action,
+        text=text,
+        assignee=assignee,
+        analysis={k: str(v) for k, v in analysis.items() if v is not None}
+        if isinstance(analysis, dict)
+        else None,
+        l1_capable=bool(data.get("l1_capable")),
+    )
 
 
 # --- reference data and reports ---------------------------------------------------------

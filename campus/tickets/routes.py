@@ -59,7 +59,7 @@ from campus.tickets.queries import (
     ticket_query,
 )
 from campus.tickets.reporting import report_ticket
-from campus.tickets.services import ACTIONS, available_actions
+from campus.tickets.services import ACTIONS, ANALYSIS_FIELDS, available_actions, perform
 from campus.tickets.workflow import Action
 from campus.webhooks import pending_deliveries, send_soon
 
@@ -317,29 +317,22 @@ def act(ticket_id: int, action: str):
 
 
 def _perform(action: Action, ticket: Ticket, form) -> None:
-    service = ACTIONS[action]
-    if action in (Action.CLAIM,):
-        service(current_user, ticket)
-    elif action == Action.ASSIGN:
-        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
-        service(current_user, ticket, assignee)
-    elif action == Action.ESCALATE:
-        service(
-            current_user,
-            ticket,
-            {
-                "symptoms": form.symptoms.data,
-                "steps_tried": form.steps_tried.data,
-                "device_data": form.device_data.data,
-                "reproduce": form.reproduce.data,
-            },
-        )
-    elif action == Action.RESOLVE:
-        service(current_user, ticket, form.text.data, l1_capable=form.l1_capable.data)
-    elif action == Action.CONFIRM:
-        service(current_user, ticket)
-    else:
-        service(current_user, ticket, form.text.data)
+    """The action's arguments, as its form holds them."""
+    assignee = None
+    if action == Action.ASSIGN and form.assignee_id.data:
+        assignee = db.session.get(User, form.assignee_id.data)
+    analysis = None
+    if action == Action.ESCALATE:
+        analysis = {name: getattr(form, name).data for name in ANALYSIS_FIELDS}
+    perform(
+        current_user,
+        ticket,
+        action,
+        text=form.text.data if hasattr(form, "text") else None,
+        assignee=assignee,
+        analysis=analysis,
+        l1_capable=form.l1_capable.data if action == Action.RESOLVE else None,
+    )
 
 
 @bp.route("/<int:ticket_id>/photos/<int:photo_id>")

@@ -339,3 +339,25 @@ ACTIONS = {
     Action.REOPEN: reopen,
     Action.CANCEL: cancel,
 }
+
+
+def perform(
+    actor: User,
+    ticket: Ticket,
+    action: Action,
+    *,
+    text: str | None = None,
+    assignee: User | None = None,
+    analysis: dict | None = None,
+    l1_capable: bool | None = None,
+) -> TicketEvent:
+    """Take any user action with the arguments it needs (for the pages and the API alike)."""
+    if action in (Action.CLAIM, Action.CONFIRM):
+        return ACTIONS[action](actor, ticket)
+    if action == Action.ASSIGN:
+        return assign(actor, ticket, assignee)
+    if action == Action.ESCALATE:
+        return escalate(actor, ticket, analysis or {})
+    if action == Action.RESOLVE:
+        return resolve(actor, ticket, text, l1_capable=l1_capable)
+    return ACTIONS[action](actor, ticket, text)
