@@ -16,7 +16,7 @@ from flask_babel import (
 from flask_login import current_user
 
 from campus.config import load_config
-from campus.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from campus.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 from campus.models.base import utcnow
 
 
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     load_config(app, test_config)
     register_extensions(app)
+    register_event_handlers(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -62,6 +63,14 @@ def register_extensions(app: Flask) -> None:
     from campus.ratelimit import init_rate_limits
 
     init_rate_limits(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+
+
+def register_event_handlers(app: Flask) -> None:
+    from campus.handlers import handlers
+
+    app.extensions["campus_handlers"] = handlers()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -71,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     from campus.devices import routes as device_routes
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
+    from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
+    from campus.tickets import report_page as _report_page  # noqa: F401
     from campus.tickets import routes as ticket_routes
 
     app.register_blueprint(main_routes.bp)

@@ -181,7 +181,7 @@ def create_token_command(email, name):
 @with_appcontext
 def deliver_webhooks_command():
     """Send the webhook deliveries that are due (retries with backoff). Run it from cron."""
-    from campus.webhooks import deliver_due
+    from campus.webhooks.delivery import deliver_due
 
     sent, waiting = deliver_due()
     db.session.commit()

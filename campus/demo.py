@@ -38,8 +38,8 @@ from campus.models import (
     utcnow,
 )
 from campus.tickets import services
+from campus.tickets.filing import report_ticket
 from campus.tickets.housekeeping import close_unconfirmed
-from campus.tickets.reporting import report_ticket
 
 DEMO_PASSWORD = "campus-demo"  # noqa: S105 - documented demo login
 DEMO_LOGINS = ("teacher@demo.test", "manager@demo.test", "systemhouse@demo.test", "admin@demo.test")

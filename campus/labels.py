@@ -69,21 +69,6 @@ ACTION_LABELS = {
     "release": _l("Release"),
 }
 
-# The confirmation after an action succeeded.
-DONE_MESSAGES = {
-    "claim": _l("You have taken on the ticket."),
-    "assign": _l("The ticket has been assigned."),
-    "reply": _l("Your reply has been sent."),
-    "note": _l("The internal note has been saved."),
-    "wait": _l("Your question has been sent to the teacher."),
-    "resolve": _l("The ticket is resolved; the teacher is asked to confirm."),
-    "escalate": _l("The ticket has been escalated to the system house."),
-    "return": _l("The ticket is back with the campus manager."),
-    "confirm": _l("Thank you! The ticket is closed."),
-    "reopen": _l("The ticket has been reopened."),
-    "cancel": _l("The ticket has been cancelled."),
-}
-
 # How each event reads in the ticket's history ("%(actor)s" is who did it).
 EVENT_LABELS = {
     "created": _l("reported the problem"),

@@ -102,6 +102,26 @@ def can_be_assigned(user: User, ticket: Ticket, level: int) -> bool:
     return user.role == Role.SYSTEM_HOUSE
 
 
+def assignable_people(ticket: Ticket) -> Select:
+    """Who may hold the ticket at its level now (the list twin of can_be_assigned)."""
+    from campus.models import Campus
+
+    if ticket.level == 1:
+        query = (
+            select(User)
+            .join(User.managed_campuses)
+            .where(Campus.id == ticket.campus_id, User.role == Role.CAMPUS_MANAGER)
+        )
+    else:
+        query = select(User).where(User.role == Role.SYSTEM_HOUSE)
+    return query.where(User.active.is_(True)).distinct()
+
+
+def works_a_queue(user: User) -> bool:
+    """Everyone but teachers works from (or reads) the ticket queues; teachers see their own."""
+    return user.is_authenticated and user.role != Role.TEACHER
+
+
 # --- reports -------------------------------------------------------------------------
 
 

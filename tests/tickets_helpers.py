@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from campus.extensions import db
 from campus.models import Category, Impact, Role, Ticket, User
 from campus.tickets import services
-from campus.tickets.reporting import report_ticket
+from campus.tickets.filing import report_ticket
 
 ANALYSIS = {
     "symptoms": "Beamer zeigt kein Bild, Lampe leuchtet.",

@@ -31,7 +31,7 @@ from campus.formhelpers import attach_error, form_status
 from campus.models import Campus, Device, Role, School, Ticket, User, Webhook, WebhookDelivery
 from campus.permissions import admin_required
 from campus.reports.facts import excluded_categories
-from campus.webhooks import save_webhook, set_webhook_active
+from campus.webhooks.config import save_webhook, set_webhook_active
 
 
 def _get_or_404(model, object_id):

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from campus.auth.services import check_new_password
+from campus.events import SchoolMoved, UserDeactivated, UserPlacementChanged
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.models import (
@@ -15,10 +16,11 @@ from campus.models import (
     Ticket,
     User,
     normalize_email,
+    utcnow,
 )
 from campus.permissions import can_administer, can_deactivate
-from campus.reports.facts import rebuild_facts, record_change, ticket_facts
-from campus.tickets.housekeeping import release_tickets
+from campus.reports.facts import rebuild_facts
+from campus.unit_of_work import record
 
 
 def system_actor() -> User:
@@ -93,24 +95,27 @@ def save_school(
         problems.add("campus_id", _l("Please choose the campus this school belongs to."))
     problems.raise_if_any()
 
+    moved_from = None
     if school is None:
         school = School(campus=campus)
         db.session.add(school)
     elif school.campus_id != campus.id:
         # Tickets carry their campus for fast queues and reports: move them along.
-        tickets = db.session.scalars(db.select(Ticket).where(Ticket.school_id == school.id)).all()
-        before = [ticket_facts(ticket) for ticket in tickets]
-        for ticket in tickets:
+        moved_from = school.campus_id
+        for ticket in db.session.scalars(db.select(Ticket).where(Ticket.school_id == school.id)):
             ticket.campus_id = campus.id
-        db.session.flush()
-        for facts, ticket in zip(before, tickets, strict=True):
-            record_change(facts, ticket)
         school.campus = campus
     school.name = name
     school.short_name = short_name
     school.school_number = school_number
     school.address = _clean(address)
     db.session.flush()
+    if moved_from is not None:
+        record(
+            SchoolMoved(
+                at=utcnow(), school=school, old_campus_id=moved_from, new_campus_id=campus.id
+            )
+        )
     return school
 
 
@@ -186,7 +191,7 @@ def save_user(
     user.school = school
     user.managed_campuses = campuses
     db.session.flush()
-    release_tickets(user)
+    record(UserPlacementChanged(at=utcnow(), user=user))
     return user
 
 
@@ -209,7 +214,7 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     user.session_version += 1
     db.session.flush()
     if not active:
-        release_tickets(user)
+        record(UserDeactivated(at=utcnow(), user=user))
 
 
 def ticket_count(user: User) -> int:

@@ -3,7 +3,7 @@
 from campus.models import Category, Impact, TicketStatus
 from campus.models.report import COUNTS
 from campus.reports.export import RATE_FIELDS
-from campus.tickets.services import ACTIONS
+from campus.tickets.actions import ACTIONS
 
 NULLABLE_INT = {"type": ["integer", "null"]}
 NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}

@@ -9,9 +9,9 @@ from functools import wraps
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
+from marshmallow import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from campus.api import bp
@@ -20,7 +20,7 @@ from campus.api.serializers import device_json, event_json, me_json, school_json
 from campus.api.tokens import user_for_token
 from campus.exceptions import DomainError, FieldErrors
 from campus.extensions import csrf, db
-from campus.models import Campus, Device, School, Ticket, TicketEvent, User
+from campus.models import Campus, Device, School, Ticket, TicketEvent
 from campus.permissions import (
     can_read_reports,
     can_view_ticket,
@@ -34,10 +34,10 @@ from campus.reports.export import row_to_dict
 from campus.reports.forms import PeriodForm
 from campus.reports.period import today_in_berlin
 from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
-from campus.tickets.reporting import report_ticket
-from campus.tickets.services import ACTIONS, perform
+from campus.tickets.actions import ACTIONS
+from campus.tickets.filing import report_ticket
 from campus.tickets.workflow import Action
-from campus.webhooks import pending_deliveries, send_soon
+from campus.unit_of_work import work
 
 csrf.exempt(bp)
 MAX_PER_PAGE = 100
@@ -227,49 +227,23 @@ def ticket_action(ticket_id: int):
                     )
                 }
             )
-        _perform(action, ticket, data)
-        db.session.commit()
-        send_soon(pending_deliveries(ticket))
+        spec = ACTIONS[action]
+        try:
+            loaded = spec.body().load(
+                {k: v for k, v in data.items() if k != "action"}, unknown="exclude"
+            )
+        except ValidationError as invalid:
+            raise FieldErrors(
+                {
+                    name: " ".join(map(str, m)) if isinstance(m, list) else str(m)
+                    for name, m in invalid.messages.items()
+                }
+            ) from None
+        with work():
+            spec.take(g.api_user, ticket, spec.command_from_body(loaded))
     except DomainError as exc:
         return _domain_error(exc)
-    except StaleDataError:
-        db.session.rollback()
-        return error(
-            409,
-            "conflict",
-            _("Someone else changed this ticket just now. Please check it and try again."),
-        )
     return jsonify(_ticket_with_events(ticket))
-
-
-def _perform(action: Action, ticket: Ticket, data: dict) -> None:
-    """The action's arguments, as the JSON body holds them, checked for their types."""
-    text = data.get("text")
-    if text is not None and not isinstance(text, str):
-        raise FieldErrors({"text": _("Must be text.")})
-    assignee_id = data.get("assignee_id")
-    assignee = db.session.get(User, assignee_id) if isinstance(assignee_id, int) else None
-    analysis = data.get("analysis")
-    if action == Action.ESCALATE and not isinstance(analysis, dict):
-        raise FieldErrors(
-            {
-                "analysis": _(
-                    "Send the fault analysis as an object with "
-                    "symptoms, steps_tried, device_data, reproduce."
-                )
-            }
-        )
-    perform(
-        g.api_user,
-        ticket,
-        action,
-        text=text,
-        assignee=assignee,
-        analysis={k: str(v) for k, v in analysis.items() if v is not None}
-        if isinstance(analysis, dict)
-        else None,
-        l1_capable=bool(data.get("l1_capable")),
-    )
 
 
 # --- reference data and reports ---------------------------------------------------------

@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from campus.events import DeviceChanged
 from campus.exceptions import ErrorCollector, NotAllowed
 from campus.extensions import db
 from campus.models import Device, DeviceStatus, DeviceType, Room, School, Ticket, User, utcnow
 from campus.permissions import can_edit_devices
-from campus.reports.facts import record_change, ticket_facts
+from campus.unit_of_work import record
 
 REPLACE_AFTER = 3  # tickets ...
 REPLACE_WITHIN_DAYS = 90  # ... within this many days: "consider replacing"
@@ -62,13 +63,12 @@ def save_device(
         problems.add("room", _l("Please keep the room under 60 characters."))
     problems.raise_if_any()
 
-    before = []
+    old_type = None
     if device is None:
         device = Device(school=school)
         db.session.add(device)
-    elif device.type != type:
-        # The device type is a report breakdown: its tickets' facts move with it.
-        before = [(t, ticket_facts(t)) for t in _tickets_of(device)]
+    else:
+        old_type = device.type
     device.type = type
     device.inventory_number = inventory_number
     device.model = (model or "").strip()[:120]
@@ -79,13 +79,8 @@ def save_device(
     if room:
         ensure_room(school, room)
     db.session.flush()
-    for ticket, facts in before:
-        record_change(facts, ticket)
+    record(DeviceChanged(at=utcnow(), device=device, old_type=old_type))
     return device
-
-
-def _tickets_of(device: Device) -> list[Ticket]:
-    return list(db.session.scalars(select(Ticket).where(Ticket.device_id == device.id)))
 
 
 def ensure_room(school: School, name: str) -> Room:

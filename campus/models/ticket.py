@@ -134,6 +134,10 @@ class Ticket(Base):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def snapshot(self) -> dict:
+        """Its column values now (a domain event's `before`)."""
+        return {attr.key: getattr(self, attr.key) for attr in self.__mapper__.column_attrs}
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -1,8 +1,8 @@
 """Keeping the report facts (campus/models/report.py) current.
 
-Every change to a ticket goes through the ticket services, which call
-`record_change(before, ticket)`: the ticket's old contribution is taken away from
-its rows and the new one added, in the same transaction. `rebuild_facts()` computes
+Every change to a ticket is recorded as a domain event (campus/events.py); the
+handlers below (registered in campus/handlers.py) take the ticket's old contribution
+away from its rows and add the new one, in the same transaction. `rebuild_facts()` computes
 everything afresh (after bulk imports, or when the net-rate categories change);
 a test checks that both ways always agree.
 """
@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, insert, select
 
+from campus.events import DeviceChanged, SchoolMoved, TicketChanged
 from campus.extensions import db
 from campus.models import CategorySetting, Device, Ticket, TicketStatus
 from campus.models.report import BUCKET_BOUNDS, COUNTS, FIGURES, report_days
@@ -39,6 +40,7 @@ FACT_FIELDS = (
     "l1_assignee_id",
     "device_type",
 )
+TICKET_FACT_FIELDS = FACT_FIELDS[:-1]  # the ticket's own columns (not its device's type)
 
 
 @dataclass(frozen=True)
@@ -113,15 +115,17 @@ def excluded_categories(session=None) -> set[str]:
     )
 
 
-def ticket_facts(ticket: Ticket, excluded: set[str] | None = None) -> Facts:
-    values = {name: getattr(ticket, name) for name in FACT_FIELDS if name != "device_type"}
+def ticket_facts(ticket: Ticket, excluded: set[str] | None = None, **changed) -> Facts:
+    """The ticket's contribution now, or with `changed` values (its state before a change)."""
+    values = {name: getattr(ticket, name) for name in TICKET_FACT_FIELDS}
     values["device_type"] = ticket.device.type if ticket.device is not None else None
+    values.update(changed)
     return facts_from(values, excluded_categories() if excluded is None else excluded)
 
 
-def record_change(before: Facts | None, ticket: Ticket) -> None:
+def record_change(before: Facts | None, ticket: Ticket, excluded: set[str] | None = None) -> None:
     """Move the ticket's contribution from `before` (None: a new ticket) to its state now."""
-    after = ticket_facts(ticket)
+    after = ticket_facts(ticket, excluded)
     if after == before:
         return  # a note or a reply: nothing the reports count has changed
     changes: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -136,6 +140,37 @@ def record_change(before: Facts | None, ticket: Ticket) -> None:
         row = {column: n for column, n in row.items() if n}
         if row:
             _add(dict(zip(PRIMARY_KEY, pk, strict=True)), row)
+
+
+# --- the handlers of the domain events that change what the reports count ----------------
+
+
+def on_ticket_changed(event: TicketChanged) -> None:
+    """A ticket was filed or changed: move its contribution to its new state."""
+    excluded = excluded_categories()
+    before = None
+    if event.before is not None:
+        before = ticket_facts(
+            event.ticket, excluded, **{name: event.before[name] for name in TICKET_FACT_FIELDS}
+        )
+    record_change(before, event.ticket, excluded)
+
+
+def on_device_changed(event: DeviceChanged) -> None:
+    """The device type is a breakdown: the device's tickets move with a new type."""
+    if event.old_type is None or event.old_type == event.device.type:
+        return
+    excluded = excluded_categories()
+    for ticket in db.session.scalars(select(Ticket).where(Ticket.device_id == event.device.id)):
+        record_change(ticket_facts(ticket, excluded, device_type=event.old_type), ticket, excluded)
+
+
+def on_school_moved(event: SchoolMoved) -> None:
+    """The school's tickets now count for the other campus."""
+    excluded = excluded_categories()
+    for ticket in db.session.scalars(select(Ticket).where(Ticket.school_id == event.school.id)):
+        before = ticket_facts(ticket, excluded, campus_id=event.old_campus_id)
+        record_change(before, ticket, excluded)
 
 
 def _row_keys(facts: Facts) -> list[tuple]:
@@ -175,7 +210,7 @@ def rebuild_facts(batch: int = 5000, session=None) -> int:
     """Recompute every report row from the tickets; returns how many tickets were read."""
     session = session or db.session
     excluded = excluded_categories(session)
-    columns = [getattr(Ticket, name) for name in FACT_FIELDS if name != "device_type"]
+    columns = [getattr(Ticket, name) for name in TICKET_FACT_FIELDS]
     query = (
         select(*columns, Device.type.label("device_type"))
         .outerjoin(Device, Device.id == Ticket.device_id)

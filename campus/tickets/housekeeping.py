@@ -5,12 +5,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from campus.events import TicketReleased
 from campus.extensions import db
 from campus.models import OPEN_STATUSES, Role, Ticket, TicketEvent, TicketStatus, User, utcnow
 from campus.permissions import can_be_assigned
-from campus.reports.facts import record_change, ticket_facts
 from campus.tickets.services import apply_rule
 from campus.tickets.workflow import STALE_DAYS, Action
+from campus.unit_of_work import record
 
 
 def close_stale(now: datetime | None = None) -> int:
@@ -61,8 +62,8 @@ def release_tickets(user: User, now: datetime | None = None) -> int:
     if user.active and user.role == Role.CAMPUS_MANAGER:
         stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
     for ticket in db.session.scalars(stale_l1).all():
-        before = ticket_facts(ticket)  # the manager breakdown counts by l1_assignee
+        before = ticket.snapshot()
         ticket.l1_assignee_id = None
         db.session.flush()
-        record_change(before, ticket)
+        record(TicketReleased(at=now or utcnow(), ticket=ticket, actor=None, before=before))
     return released

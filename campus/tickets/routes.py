@@ -1,86 +1,24 @@
-"""Ticket pages: report a problem, my tickets, the queues, the ticket page and its actions."""
+"""The ticket page and its actions (report form: report_page.py; lists: lists.py)."""
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    send_file,
-    url_for,
-)
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
 from campus.devices.services import needs_replacement
-from campus.exceptions import DomainError, FieldErrors, InvalidInput
+from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
-from campus.formhelpers import attach_error, form_status
-from campus.labels import DONE_MESSAGES
-from campus.models import (
-    Campus,
-    Device,
-    FaultAnalysis,
-    Role,
-    Ticket,
-    TicketEvent,
-    TicketPhoto,
-    User,
-)
-from campus.permissions import (
-    can_report,
-    can_report_at_school,
-    can_view_ticket,
-    is_support,
-    sees_internal,
-)
+from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, User
+from campus.permissions import assignable_people, can_view_ticket, is_support, sees_internal
 from campus.tickets import bp
-from campus.tickets.forms import (
-    AssignForm,
-    ConfirmActionForm,
-    EscalateForm,
-    ReportForm,
-    ResolveForm,
-    TextForm,
-)
-from campus.tickets.photos import photo_path, read_upload
-from campus.tickets.queries import (
-    TicketFilter,
-    device_history,
-    filter_from_args,
-    filter_options,
-    same_model_history,
-    solution_of,
-    ticket_query,
-)
-from campus.tickets.reporting import report_ticket
-from campus.tickets.services import ACTIONS, ANALYSIS_FIELDS, available_actions, perform
+from campus.tickets.actions import ACTIONS, ActionSpec
+from campus.tickets.forms import AssignForm, EscalateForm, ResolveForm
+from campus.tickets.photos import photo_path
+from campus.tickets.queries import device_history, same_model_history, solution_of
+from campus.tickets.services import available_actions
 from campus.tickets.workflow import Action
-from campus.webhooks import pending_deliveries, send_soon
-
-# A scanned device suggests what is affected.
-CATEGORY_OF_DEVICE = {
-    "tablet": "tablet_notebook",
-    "notebook": "tablet_notebook",
-    "desktop": "tablet_notebook",
-    "display_projector": "projector_display",
-    "printer": "printer",
-    "network": "network_wifi",
-    "other": "other",
-}
-
-ACTION_FORMS = {
-    Action.CLAIM: ConfirmActionForm,
-    Action.CONFIRM: ConfirmActionForm,
-    Action.ASSIGN: AssignForm,
-    Action.ESCALATE: EscalateForm,
-    Action.RESOLVE: ResolveForm,
-}
+from campus.unit_of_work import StaleVersion, work
 
 
 def _visible_ticket_or_404(ticket_id: int) -> Ticket:
@@ -98,125 +36,27 @@ def _visible_ticket_or_404(ticket_id: int) -> Ticket:
     return ticket
 
 
-# --- report a problem ------------------------------------------------------------
-
-
-def _device_choices(school_id: int) -> list[SelectChoice]:
-    devices = db.session.scalars(
-        select(Device)
-        .where(Device.school_id == school_id)
-        .order_by(Device.room, Device.inventory_number)
-    )
-    choices = [SelectChoice("", _("– not listed / don't know –"))]
-    for device in devices:
-        text = f"{device.inventory_number} · {device.model or device.type}"
-        choices.append(SelectChoice(device.id, text, optgroup=device.room or _("No room")))
-    return choices
-
-
-def _rooms(school_id: int) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(Device.room)
-            .where(Device.school_id == school_id, Device.room != "")
-            .distinct()
-            .order_by(Device.room)
-        )
-    )
-
-
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-def report():
-    if not can_report(current_user):
-        abort(403)
-    form = ReportForm()
-    form.device_id.choices = _device_choices(current_user.school_id)
-    if request.method == "GET":
-        form.device_id.data = request.args.get("device", type=int)
-        form.room.data = request.args.get("room", "")
-        form.impact.data = form.impact.data or "impaired"
-        scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None
-        if scanned is not None and can_report_at_school(current_user, scanned.school_id):
-            form.category.data = CATEGORY_OF_DEVICE.get(scanned.type)  # one tap fewer
-    if form.validate_on_submit():
-        uploads = [
-            read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename
-        ]
-        try:
-            ticket = report_ticket(
-                current_user,
-                title=form.title.data,
-                description=form.description.data,
-                category=form.category.data,
-                impact=form.impact.data,
-                room=form.room.data,
-                device_id=form.device_id.data,
-                photos=uploads,
-                upload_folder=current_app.config["UPLOAD_FOLDER"],
-            )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "Your report #%(number)s has been sent to your campus manager.",
-                    number=ticket.number,
-                ),
-                "success",
-            )
-            return redirect(url_for("tickets.detail", ticket_id=ticket.id))
-    return render_template(
-        "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
-    ), form_status(form)
-
-
-# --- lists -------------------------------------------------------------------------
-
-
-def _per_page() -> int:
-    return current_app.config["ITEMS_PER_PAGE"]
-
-
-@bp.route("/mine")
-@login_required
-def mine():
-    query = ticket_query(current_user, TicketFilter(sort="newest")).where(
-        Ticket.reporter_id == current_user.id
-    )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
-    return render_template("tickets/mine.html", page=page)
-
-
-@bp.route("/")
-@login_required
-def queue():
-    if current_user.role == Role.TEACHER:
-        return redirect(url_for("tickets.mine"))
-    f = filter_from_args(request.args, current_user)
-    page = db.paginate(ticket_query(current_user, f), per_page=_per_page(), error_out=False)
-    return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user))
-
-
-# --- the ticket page and its actions ------------------------------------------------
-
-
 def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
-    """Who can hold the ticket at its level (the query form of can_be_assigned)."""
-    if ticket.level == 1:
-        candidates = (
-            select(User)
-            .join(User.managed_campuses)
-            .where(Campus.id == ticket.campus_id, User.role == Role.CAMPUS_MANAGER)
-        )
-    else:
-        candidates = select(User).where(User.role == Role.SYSTEM_HOUSE)
-    users = db.session.scalars(
-        candidates.where(User.active.is_(True)).order_by(User.display_name).distinct()
-    )
+    users = db.session.scalars(assignable_people(ticket).order_by(User.display_name))
     return [SelectChoice(u.id, u.display_name) for u in users]
+
+
+def _prepare(form, ticket: Ticket, fresh: bool = False):
+    """What an action's form needs from the ticket: the colleagues, the device's data."""
+    if isinstance(form, AssignForm):
+        form.assignee_id.choices = _assignee_choices(ticket)
+    if isinstance(form, ResolveForm) and ticket.level != 2:
+        del form.l1_capable  # only the system house judges whether level 1 could have
+    if fresh and isinstance(form, EscalateForm) and ticket.device is not None:
+        device = ticket.device
+        facts = [
+            (_("Inventory number"), device.inventory_number),
+            (_("Model"), device.model),
+            (_("Serial number"), device.serial_number),
+            (_("Room"), device.room),
+        ]
+        form.device_data.data = "\n".join(f"{name}: {value}" for name, value in facts if value)
+    return form
 
 
 def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = None) -> dict:
@@ -224,21 +64,9 @@ def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = 
     for action in allowed:
         if posted and posted[0] == action:
             forms[action] = posted[1]
-            continue
-        form_class = ACTION_FORMS.get(action, TextForm)
-        form = form_class(formdata=None, prefix=action.value)
-        if action == Action.ESCALATE and ticket.device is not None:
-            device = ticket.device
-            facts = [
-                (_("Inventory number"), device.inventory_number),
-                (_("Model"), device.model),
-                (_("Serial number"), device.serial_number),
-                (_("Room"), device.room),
-            ]
-            form.device_data.data = "\n".join(f"{name}: {value}" for name, value in facts if value)
-        forms[action] = form
-    if Action.ASSIGN in forms:
-        forms[Action.ASSIGN].assignee_id.choices = _assignee_choices(ticket)
+        elif action in ACTIONS:
+            form = ACTIONS[action].form(formdata=None, prefix=action.value)
+            forms[action] = _prepare(form, ticket, fresh=True)
     return forms
 
 
@@ -252,6 +80,7 @@ def _render_ticket(
     show_device = internal and ticket.device is not None
     same_model = same_model_history(current_user, ticket.device) if show_device else []
     replace = needs_replacement(ticket.device) if show_device else 0
+    forms = _action_forms(ticket, allowed, posted)
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
@@ -262,8 +91,8 @@ def _render_ticket(
         same_model=same_model,
         replace=replace,
         solution_of=solution_of,
-        forms=_action_forms(ticket, allowed, posted),
-        Action=Action,
+        forms=forms,
+        offered=[(ACTIONS[action], forms[action]) for action in ACTIONS if action in forms],
         error=error,
         is_support=is_support(current_user),
     ), status
@@ -279,60 +108,30 @@ def detail(ticket_id: int):
 @login_required
 def act(ticket_id: int, action: str):
     ticket = _visible_ticket_or_404(ticket_id)
-    try:
-        action = Action(action)
-    except ValueError:
+    spec: ActionSpec | None = ACTIONS.get(action)  # type: ignore[call-overload]
+    if spec is None:
         abort(404)
-    if action not in ACTIONS:
-        abort(404)
-    form = ACTION_FORMS.get(action, TextForm)(prefix=action.value)
-    if action == Action.ASSIGN:
-        form.assignee_id.choices = _assignee_choices(ticket)
+    form = _prepare(spec.form(prefix=spec.action.value), ticket)
     if not form.validate_on_submit():
-        return _render_ticket(ticket, (action, form), status=422)
-    try:
-        _perform(action, ticket, form)
-        db.session.commit()
-        send_soon(pending_deliveries(ticket))
-    except (FieldErrors, InvalidInput) as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return _render_ticket(ticket, (action, form), status=422)
-    except DomainError as error:
-        db.session.rollback()
-        return _render_ticket(
-            ticket, (action, form), error=str(error.message), status=error.status_code
-        )
-    except StaleDataError:
+        return _render_ticket(ticket, (spec.action, form), status=422)
+    with work(form) as attempt:
+        spec.take(current_user, ticket, spec.command_from_form(form))
+    if attempt.ok:
+        flash(spec.done, "success")
+        return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    refusal = attempt.error
+    if isinstance(refusal, FieldErrors | InvalidInput):
+        return _render_ticket(ticket, (spec.action, form), status=422)
+    form.form_errors.clear()  # shown above the page instead
+    message = refusal.message
+    ticket = _visible_ticket_or_404(ticket_id)  # as it stands now, after the rollback
+    if isinstance(refusal, StaleVersion):
         # Someone acted on the same ticket in the same moment and was first.
-        db.session.rollback()
-        ticket = _visible_ticket_or_404(ticket_id)
-        if action == Action.CLAIM and ticket.assignee is not None:
+        if spec.action == Action.CLAIM and ticket.assignee is not None:
             message = _("Already taken by %(name)s.", name=ticket.assignee.display_name)
         else:
             message = _("Someone else changed this ticket just now. Please check it and try again.")
-        return _render_ticket(ticket, (action, form), error=message, status=409)
-    flash(DONE_MESSAGES[action], "success")
-    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
-
-
-def _perform(action: Action, ticket: Ticket, form) -> None:
-    """The action's arguments, as its form holds them."""
-    assignee = None
-    if action == Action.ASSIGN and form.assignee_id.data:
-        assignee = db.session.get(User, form.assignee_id.data)
-    analysis = None
-    if action == Action.ESCALATE:
-        analysis = {name: getattr(form, name).data for name in ANALYSIS_FIELDS}
-    perform(
-        current_user,
-        ticket,
-        action,
-        text=form.text.data if hasattr(form, "text") else None,
-        assignee=assignee,
-        analysis=analysis,
-        l1_capable=form.l1_capable.data if action == Action.RESOLVE else None,
-    )
+    return _render_ticket(ticket, (spec.action, form), error=message, status=refusal.status_code)
 
 
 @bp.route("/<int:ticket_id>/photos/<int:photo_id>")

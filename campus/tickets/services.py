@@ -1,6 +1,7 @@
 """Every ticket action: check the workflow table and the actor, change, record the event.
 
-Services flush, never commit; the route (or CLI, or API) commits once. Each takes
+Services flush and record domain events, never commit: the unit of work
+(campus/unit_of_work.py) commits once, and the handlers follow the events. Each takes
 `now` so that tests and the demo can tell a ticket's life at any time.
 """
 
@@ -8,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from campus import webhooks
+from campus.events import TICKET_EVENTS
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
@@ -21,7 +22,6 @@ from campus.models import (
     utcnow,
 )
 from campus.permissions import can_be_assigned, sides_of
-from campus.reports.facts import record_change, ticket_facts
 from campus.tickets.workflow import (
     REOPEN_DAYS,
     RESPONSES,
@@ -33,6 +33,7 @@ from campus.tickets.workflow import (
     known_elsewhere,
     rule_for,
 )
+from campus.unit_of_work import record
 
 
 class InvalidTransition(Conflict):
@@ -110,13 +111,15 @@ def apply_rule(
     text: str | None,
     now: datetime | None,
     check=None,
+    then=None,
 ) -> TicketEvent:
-    """Run one row of the workflow table: check, move, record. `check` adds the action's
-    own conditions and changes, and runs before anything is recorded."""
+    """Run one row of the workflow table: check, move, write the history, record the
+    domain event. `check` adds the action's own conditions and changes and runs before
+    anything is written; `then` adds to the history entry before the event is recorded."""
     now = (now or utcnow()).astimezone(UTC)
     rule, sides = _authorize(actor, ticket, action)
     text = _text(rule, text)
-    before = ticket_facts(ticket)
+    before = ticket.snapshot()
     if check is not None:
         check(rule, sides, now)
     old_status, old_level = ticket.status, ticket.level
@@ -139,8 +142,12 @@ def apply_rule(
         text,
         rule.internal,
     )
+    if then is not None:
+        then(event)
     db.session.flush()
-    record_change(before, ticket)
+    record(
+        TICKET_EVENTS[rule.event](at=now, ticket=ticket, actor=actor, before=before, trail=event)
+    )
     return event
 
 
@@ -241,13 +248,12 @@ def escalate(
         if ticket.escalated_at is None:
             ticket.escalated_at = when
 
-    event = apply_rule(actor, ticket, Action.ESCALATE, None, now, check)
-    ticket.analyses.append(
-        FaultAnalysis(event=event, author=actor, created_at=event.created_at, **cleaned)
-    )
-    db.session.flush()
-    webhooks.enqueue(ticket, "ticket.escalated", event.created_at)
-    return event
+    def then(event):
+        ticket.analyses.append(
+            FaultAnalysis(event=event, author=actor, created_at=event.created_at, **cleaned)
+        )
+
+    return apply_rule(actor, ticket, Action.ESCALATE, None, now, check, then)
 
 
 def return_to_level1(
@@ -258,9 +264,7 @@ def return_to_level1(
     def check(_rule, _sides, _when):
         ticket.assignee = _still_assignable(ticket.l1_assignee, ticket)
 
-    event = apply_rule(actor, ticket, Action.RETURN, text, now, check)
-    webhooks.enqueue(ticket, "ticket.returned", event.created_at)
-    return event
+    return apply_rule(actor, ticket, Action.RETURN, text, now, check)
 
 
 def confirm(
@@ -324,40 +328,3 @@ def _reopen_window_open(ticket: Ticket, now: datetime) -> bool:
 
 def _still_assignable(user: User | None, ticket: Ticket) -> User | None:
     return user if user is not None and can_be_assigned(user, ticket, 1) else None
-
-
-ACTIONS = {
-    Action.CLAIM: claim,
-    Action.ASSIGN: assign,
-    Action.REPLY: reply,
-    Action.NOTE: note,
-    Action.WAIT: wait,
-    Action.RESOLVE: resolve,
-    Action.ESCALATE: escalate,
-    Action.RETURN: return_to_level1,
-    Action.CONFIRM: confirm,
-    Action.REOPEN: reopen,
-    Action.CANCEL: cancel,
-}
-
-
-def perform(
-    actor: User,
-    ticket: Ticket,
-    action: Action,
-    *,
-    text: str | None = None,
-    assignee: User | None = None,
-    analysis: dict | None = None,
-    l1_capable: bool | None = None,
-) -> TicketEvent:
-    """Take any user action with the arguments it needs (for the pages and the API alike)."""
-    if action in (Action.CLAIM, Action.CONFIRM):
-        return ACTIONS[action](actor, ticket)
-    if action == Action.ASSIGN:
-        return assign(actor, ticket, assignee)
-    if action == Action.ESCALATE:
-        return escalate(actor, ticket, analysis or {})
-    if action == Action.RESOLVE:
-        return resolve(actor, ticket, text, l1_capable=l1_capable)
-    return ACTIONS[action](actor, ticket, text)

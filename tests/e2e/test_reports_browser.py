@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from campus.extensions import db
 from campus.models import User
 from campus.tickets import services
-from campus.tickets.reporting import report_ticket
+from campus.tickets.filing import report_ticket
 from tests.e2e.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.e2e

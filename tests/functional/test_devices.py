@@ -8,7 +8,7 @@ from sqlalchemy import select
 from campus.extensions import db
 from campus.models import Device, Room, report_days, utcnow
 from campus.reports.facts import rebuild_facts
-from campus.tickets.reporting import report_ticket
+from campus.tickets.filing import report_ticket
 from tests.conftest import field_errors
 
 

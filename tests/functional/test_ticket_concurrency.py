@@ -80,7 +80,7 @@ def test_two_managers_claiming_at_once_on_real_connections(app, world):
 def test_reports_filed_at_the_same_moment_get_distinct_numbers(app, world):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs concurrent connections: run with make test-postgres")
-    from campus.tickets.reporting import report_ticket
+    from campus.tickets.filing import report_ticket
 
     teacher_id = world.teacher.id
     world.ticket("new")  # number 1 exists: both threads will first try number 2

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from campus.extensions import db
 from campus.models import WebhookDelivery, utcnow
-from campus.webhooks import deliver_due
+from campus.webhooks.delivery import deliver_due
 from tests.tickets_helpers import ANALYSIS
 
 
@@ -80,7 +80,7 @@ def test_a_campus_webhook_hears_its_campus_only_and_returns_too(world, as_user, 
     db.session.commit()
     assert receiver.received == []
     from campus.tickets import services
-    from campus.tickets.reporting import report_ticket
+    from campus.tickets.filing import report_ticket
 
     far = report_ticket(
         world.far_teacher,

@@ -14,7 +14,7 @@ from campus.reports.overview import backlog, full_report
 from campus.reports.period import Period
 from campus.reports.queries import Scope, first_level_resolution_rate
 from campus.tickets import services
-from campus.tickets.reporting import report_ticket
+from campus.tickets.filing import report_ticket
 from tests.tickets_helpers import ANALYSIS
 
 BERLIN = ZoneInfo("Europe/Berlin")

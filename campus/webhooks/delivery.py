@@ -10,21 +10,17 @@ A failing receiver never blocks or undoes the action.
 import hashlib
 import hmac
 import json
-import secrets
 import threading
 import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from campus.exceptions import InvalidInput, NotAllowed
 from campus.extensions import db
-from campus.models import Ticket, User, Webhook, WebhookDelivery, utcnow
-from campus.permissions import can_administer
+from campus.models import Ticket, Webhook, WebhookDelivery, utcnow
+from campus.unit_of_work import work
 
 BACKOFF = (
     timedelta(minutes=1),
@@ -35,26 +31,6 @@ BACKOFF = (
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
 TIMEOUT_SECONDS = 5
-
-
-def save_webhook(actor: User, url: str, campus_id: int | None) -> Webhook:
-    if not can_administer(actor):
-        raise NotAllowed(_l("Only administrators configure webhooks."))
-    url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:
-        raise InvalidInput(_l("Please enter an http:// or https:// address."), "url")
-    webhook = Webhook(url=url, campus_id=campus_id or None, secret=secrets.token_hex(32))
-    db.session.add(webhook)
-    db.session.flush()
-    return webhook
-
-
-def set_webhook_active(actor: User, webhook: Webhook, active: bool) -> None:
-    if not can_administer(actor):
-        raise NotAllowed(_l("Only administrators configure webhooks."))
-    webhook.active = active
-    db.session.flush()
 
 
 def enqueue(ticket: Ticket, event: str, now: datetime | None = None) -> list[WebhookDelivery]:
@@ -141,21 +117,33 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
     return sent, len(due) - sent
 
 
-def pending_deliveries(ticket: Ticket) -> list[int]:
-    """The ticket's deliveries not tried yet (queued by the action just committed)."""
-    return list(
-        db.session.scalars(
-            select(WebhookDelivery.id).where(
-                WebhookDelivery.ticket_id == ticket.id,
-                WebhookDelivery.status == "pending",
-                WebhookDelivery.attempts == 0,
+# The domain events that go out as webhook messages, and their names on the wire.
+MESSAGES = {"TicketEscalated": "ticket.escalated", "TicketReturned": "ticket.returned"}
+
+
+def queue_for(event) -> None:
+    """In the transaction: one delivery row per webhook that wants this event (the outbox)."""
+    enqueue(event.ticket, MESSAGES[type(event).__name__], event.at)
+
+
+def send_queued(event) -> None:
+    """After the commit: send the event's deliveries right away (cron retries the rest)."""
+    send_soon(
+        list(
+            db.session.scalars(
+                select(WebhookDelivery.id).where(
+                    WebhookDelivery.ticket_id == event.ticket.id,
+                    WebhookDelivery.event == MESSAGES[type(event).__name__],
+                    WebhookDelivery.status == "pending",
+                    WebhookDelivery.attempts == 0,
+                )
             )
         )
     )
 
 
 def send_soon(delivery_ids: list[int]) -> None:
-    """After the commit: send right away, in a thread (or inline when configured)."""
+    """Send right away, as a job of its own: in a thread (or inline when configured)."""
     if not delivery_ids:
         return
     mode = current_app.config.get("WEBHOOK_DELIVERY", "thread")
@@ -164,13 +152,11 @@ def send_soon(delivery_ids: list[int]) -> None:
     app = current_app._get_current_object()
 
     def run():
-        with app.app_context():
+        with app.app_context(), work():  # a job: its own context, session and unit of work
             for delivery in db.session.scalars(
                 select(WebhookDelivery).where(WebhookDelivery.id.in_(delivery_ids))
             ):
                 attempt(delivery)
-            db.session.commit()
-            db.session.remove()
 
     if mode == "inline":
         run()

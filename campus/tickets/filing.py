@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from campus.events import TicketFiled
 from campus.exceptions import ErrorCollector, NotAllowed
 from campus.extensions import db
 from campus.models import (
@@ -18,9 +19,9 @@ from campus.models import (
     utcnow,
 )
 from campus.permissions import can_report
-from campus.reports.facts import record_change
 from campus.tickets.photos import Upload, check_photos, store_photo
 from campus.tickets.services import TEXT_MAX, record_event
+from campus.unit_of_work import record
 
 TITLE_MAX = 200
 
@@ -107,7 +108,7 @@ def report_ticket(
         updated_at=now,
     )
     _insert_numbered(ticket)
-    record_event(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
+    trail = record_event(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
     # Files only once the ticket row exists: a failed insert leaves none behind.
     for upload, content_type in checked:
         stored = store_photo(upload_folder, upload.data, content_type)
@@ -121,5 +122,5 @@ def report_ticket(
             )
         )
     db.session.flush()
-    record_change(None, ticket)
+    record(TicketFiled(at=now, ticket=ticket, actor=actor, before=None, trail=trail))
     return ticket

@@ -1,0 +1,37 @@
+"""What follows from each domain event: every consequence of a change, in one place.
+
+*In the transaction* handlers run as the event is recorded and are saved (or rolled
+back) with the change itself: report facts, the webhook outbox, releasing tickets.
+*After a successful commit* handlers send what the outboxes hold; one that fails is
+logged and retried later, and never undoes the change.
+
+A new consequence is one more line here, with no edit to any service.
+"""
+
+from campus import events as e
+from campus.reports import facts
+from campus.tickets.housekeeping import release_tickets
+from campus.unit_of_work import Handlers
+from campus.webhooks import delivery
+
+
+def _release(event: e.UserDeactivated | e.UserPlacementChanged) -> None:
+    release_tickets(event.user, event.at)
+
+
+def handlers() -> Handlers:
+    return Handlers(
+        in_transaction={
+            e.TicketChanged: [facts.on_ticket_changed],
+            e.DeviceChanged: [facts.on_device_changed],
+            e.SchoolMoved: [facts.on_school_moved],
+            e.TicketEscalated: [delivery.queue_for],
+            e.TicketReturned: [delivery.queue_for],
+            e.UserDeactivated: [_release],
+            e.UserPlacementChanged: [_release],
+        },
+        after_commit={
+            e.TicketEscalated: [delivery.send_queued],
+            e.TicketReturned: [delivery.send_queued],
+        },
+    )

@@ -1,0 +1,96 @@
+"""Report a problem: the teacher's form, phone-first, prefilled from a scanned label."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from campus.extensions import db
+from campus.formhelpers import form_status
+from campus.models import Device
+from campus.permissions import can_report, can_report_at_school
+from campus.tickets import bp
+from campus.tickets.filing import report_ticket
+from campus.tickets.forms import ReportForm
+from campus.tickets.photos import read_upload
+from campus.unit_of_work import work
+
+# A scanned device suggests what is affected.
+CATEGORY_OF_DEVICE = {
+    "tablet": "tablet_notebook",
+    "notebook": "tablet_notebook",
+    "desktop": "tablet_notebook",
+    "display_projector": "projector_display",
+    "printer": "printer",
+    "network": "network_wifi",
+    "other": "other",
+}
+
+
+def _device_choices(school_id: int) -> list[SelectChoice]:
+    devices = db.session.scalars(
+        select(Device)
+        .where(Device.school_id == school_id)
+        .order_by(Device.room, Device.inventory_number)
+    )
+    choices = [SelectChoice("", _("– not listed / don't know –"))]
+    for device in devices:
+        text = f"{device.inventory_number} · {device.model or device.type}"
+        choices.append(SelectChoice(device.id, text, optgroup=device.room or _("No room")))
+    return choices
+
+
+def _rooms(school_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Device.room)
+            .where(Device.school_id == school_id, Device.room != "")
+            .distinct()
+            .order_by(Device.room)
+        )
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def report():
+    if not can_report(current_user):
+        abort(403)
+    form = ReportForm()
+    form.device_id.choices = _device_choices(current_user.school_id)
+    if request.method == "GET":
+        form.device_id.data = request.args.get("device", type=int)
+        form.room.data = request.args.get("room", "")
+        form.impact.data = form.impact.data or "impaired"
+        scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None
+        if scanned is not None and can_report_at_school(current_user, scanned.school_id):
+            form.category.data = CATEGORY_OF_DEVICE.get(scanned.type)  # one tap fewer
+    if form.validate_on_submit():
+        uploads = [
+            read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename
+        ]
+        with work(form) as filed:
+            ticket = report_ticket(
+                current_user,
+                title=form.title.data,
+                description=form.description.data,
+                category=form.category.data,
+                impact=form.impact.data,
+                room=form.room.data,
+                device_id=form.device_id.data,
+                photos=uploads,
+                upload_folder=current_app.config["UPLOAD_FOLDER"],
+            )
+        if filed.ok:
+            flash(
+                _(
+                    "Your report #%(number)s has been sent to your campus manager.",
+                    number=ticket.number,
+                ),
+                "success",
+            )
+            return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+    return render_template(
+        "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
+    ), form_status(form)

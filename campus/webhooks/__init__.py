@@ -1,0 +1,1 @@
+"""Webhooks: configuration (config.py) apart from delivery (delivery.py)."""
