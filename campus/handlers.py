@@ -10,7 +10,7 @@ A new consequence is one more line here, with no edit to any service.
 
 from campus import events as e
 from campus.reports import facts
-from campus.tickets.housekeeping import release_tickets
+from campus.tickets.housekeeping import release_after_move, release_tickets
 from campus.unit_of_work import Handlers
 from campus.webhooks import delivery
 
@@ -19,12 +19,16 @@ def _release(event: e.UserDeactivated | e.UserPlacementChanged) -> None:
     release_tickets(event.user, event.at)
 
 
+def _release_after_move(event: e.SchoolMoved) -> None:
+    release_after_move(event.school.id, event.at)
+
+
 def handlers() -> Handlers:
     return Handlers(
         in_transaction={
             e.TicketChanged: [facts.on_ticket_changed],
             e.DeviceChanged: [facts.on_device_changed],
-            e.SchoolMoved: [facts.on_school_moved],
+            e.SchoolMoved: [facts.on_school_moved, _release_after_move],
             e.TicketEscalated: [delivery.queue_for],
             e.TicketReturned: [delivery.queue_for],
             e.UserDeactivated: [_release],

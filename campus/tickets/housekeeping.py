@@ -67,3 +67,15 @@ def release_tickets(user: User, now: datetime | None = None) -> int:
         db.session.flush()
         record(TicketReleased(at=now or utcnow(), ticket=ticket, actor=None, before=before))
     return released
+
+
+def release_after_move(school_id: int, now: datetime | None = None) -> int:
+    """A school moved to another campus: its managers there can no longer hold its tickets."""
+    holders = db.session.execute(
+        select(Ticket.assignee_id, Ticket.l1_assignee_id).where(
+            Ticket.school_id == school_id, Ticket.status.in_(OPEN_STATUSES)
+        )
+    ).all()
+    ids = {user_id for row in holders for user_id in row if user_id is not None}
+    users = db.session.scalars(select(User).where(User.id.in_(ids))).all() if ids else []
+    return sum(release_tickets(user, now) for user in users)
