@@ -13,9 +13,12 @@ from campus.extensions import db
 from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketStatus, WebhookDelivery
 from campus.tickets import services
 from campus.unit_of_work import work
-from tests.functional.test_webhooks import add_webhook, receiver  # noqa: F401 - fixture
+from tests.functional import test_webhooks
 from tests.tickets_helpers import ANALYSIS
 from tests.unit.test_report_queries import facts_match_a_rebuild
+
+add_webhook = test_webhooks.add_webhook
+receiver = test_webhooks.receiver  # the real local HTTP receiver (a fixture)
 
 
 @contextmanager
