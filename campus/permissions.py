@@ -2,21 +2,55 @@
 
 Every rule exists twice, in the same words: for one object (`can_view_ticket`)
 and as a query filter for lists (`visible_tickets`), so a list never shows what
-the detail page would refuse.
+the detail page would refuse. Routes and templates ask these predicates and never
+compare role names themselves; the rules say yes or no and never answer HTTP (the
+route guards that do are in campus/guards.py).
 """
 
-from functools import wraps
+from sqlalchemy import Select, and_, false, or_, select
 
-from flask import abort
-from flask_login import current_user, login_required
-from sqlalchemy import Select, false, select
-
-from campus.models import Role, Ticket, User
+from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
+
+# --- who does what ---------------------------------------------------------------------
+# Each predicate about a person has a twin that filters a query over User.
 
 
 def is_admin(user: User) -> bool:
     return user.is_authenticated and user.role == Role.ADMIN
+
+
+def reports_problems(user: User) -> bool:
+    """Teachers report problems: their start page, menu and label scans lead to the form."""
+    return user.is_authenticated and user.role == Role.TEACHER
+
+
+def reporters(query: Select) -> Select:
+    """The list twin of reports_problems, for a query over User."""
+    return query.where(User.role == Role.TEACHER)
+
+
+def manages_a_campus(user: User) -> bool:
+    """Campus managers work level 1: the tickets and inventories of their campuses."""
+    return user.is_authenticated and user.role == Role.CAMPUS_MANAGER
+
+
+def managers(query: Select, campus_id: int | None = None) -> Select:
+    """The list twin of manages_a_campus, for a query over User (of one campus, if given)."""
+    query = query.where(User.role == Role.CAMPUS_MANAGER)
+    if campus_id is not None:
+        query = query.where(User.managed_campuses.any(Campus.id == campus_id))
+    return query
+
+
+def works_at_level_two(user: User) -> bool:
+    """The system house works level 2: the tickets escalated to it."""
+    return user.is_authenticated and user.role == Role.SYSTEM_HOUSE
+
+
+def level_two_staff(query: Select) -> Select:
+    """The list twin of works_at_level_two, for a query over User."""
+    return query.where(User.role == Role.SYSTEM_HOUSE)
 
 
 def can_administer(user: User) -> bool:
@@ -29,17 +63,14 @@ def can_deactivate(actor: User, target: User) -> bool:
     return can_administer(actor) and actor.id != target.id
 
 
-def admin_required(view):
-    """Route guard: log in first, then only administrators; anyone else gets 403."""
+def __getattr__(name: str):
+    # The route guard moved to campus/guards.py (HTTP answers stay out of the rules);
+    # this keeps `from campus.permissions import admin_required` working meanwhile.
+    if name == "admin_required":
+        from campus.guards import admin_required
 
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not can_administer(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+        return admin_required
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- tickets ---------------------------------------------------------------
@@ -47,11 +78,12 @@ def admin_required(view):
 
 def can_report(user: User) -> bool:
     """Teachers report problems, for the school they belong to."""
-    return user.is_authenticated and user.role == Role.TEACHER and user.school_id is not None
+    return reports_problems(user) and user.school_id is not None
 
 
 def is_support(user: User) -> bool:
-    return user.is_authenticated and user.role in (Role.CAMPUS_MANAGER, Role.SYSTEM_HOUSE)
+    """The support side (campus managers, system house) holds and works tickets."""
+    return manages_a_campus(user) or works_at_level_two(user)
 
 
 def sides_of(user: User, ticket: Ticket) -> set[Side]:
@@ -61,9 +93,9 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
         return sides
     if ticket.reporter_id == user.id:
         sides.add(Side.REPORTER)
-    if user.role == Role.CAMPUS_MANAGER and ticket.campus_id in user.campus_ids:
+    if manages_a_campus(user) and ticket.campus_id in user.campus_ids:
         sides.add(Side.MANAGER)
-    if user.role == Role.SYSTEM_HOUSE and ticket.escalated_at is not None:
+    if works_at_level_two(user) and ticket.escalated_at is not None:
         sides.add(Side.SYSTEM_HOUSE)
     return sides
 
@@ -82,13 +114,13 @@ def visible_tickets(user: User, query: Select) -> Select:
     """Restrict a ticket query to what `user` may see (the list twin of can_view_ticket)."""
     if not user.is_authenticated:
         return query.where(false())
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return query
-    if user.role == Role.TEACHER:
+    if reports_problems(user):
         return query.where(Ticket.reporter_id == user.id)
-    if user.role == Role.CAMPUS_MANAGER:
+    if manages_a_campus(user):
         return query.where(Ticket.campus_id.in_(user.campus_ids))
-    if user.role == Role.SYSTEM_HOUSE:
+    if works_at_level_two(user):
         return query.where(Ticket.escalated_at.is_not(None))
     return query.where(false())
 
@@ -98,28 +130,22 @@ def can_be_assigned(user: User, ticket: Ticket, level: int) -> bool:
     if not user.active:
         return False
     if level == 1:
-        return user.role == Role.CAMPUS_MANAGER and ticket.campus_id in user.campus_ids
-    return user.role == Role.SYSTEM_HOUSE
+        return manages_a_campus(user) and ticket.campus_id in user.campus_ids
+    return works_at_level_two(user)
 
 
 def assignable_people(ticket: Ticket) -> Select:
     """Who may hold the ticket at its level now (the list twin of can_be_assigned)."""
-    from campus.models import Campus
-
     if ticket.level == 1:
-        query = (
-            select(User)
-            .join(User.managed_campuses)
-            .where(Campus.id == ticket.campus_id, User.role == Role.CAMPUS_MANAGER)
-        )
+        query = managers(select(User), ticket.campus_id)
     else:
-        query = select(User).where(User.role == Role.SYSTEM_HOUSE)
-    return query.where(User.active.is_(True)).distinct()
+        query = level_two_staff(select(User))
+    return query.where(User.active.is_(True))
 
 
 def works_a_queue(user: User) -> bool:
     """Everyone but teachers works from (or reads) the ticket queues; teachers see their own."""
-    return user.is_authenticated and user.role != Role.TEACHER
+    return user.is_authenticated and not reports_problems(user)
 
 
 # --- reports -------------------------------------------------------------------------
@@ -127,58 +153,68 @@ def works_a_queue(user: User) -> bool:
 
 def can_read_reports(user: User) -> bool:
     """Administrators read every campus's figures, campus managers their own campuses'."""
-    return user.is_authenticated and user.role in (Role.ADMIN, Role.CAMPUS_MANAGER)
+    return is_admin(user) or manages_a_campus(user)
 
 
 def report_campus_ids(user: User) -> list[int] | None:
     """The campuses whose tickets a report may count for `user` (None: all)."""
     if is_admin(user):
         return None
-    if user.role == Role.CAMPUS_MANAGER:
+    if manages_a_campus(user):
         return user.campus_ids
     return []
 
 
-# --- devices -------------------------------------------------------------------------
+# --- schools and devices ------------------------------------------------------------
 
 
-def can_edit_devices(user: User, school) -> bool:
+def can_view_school(user: User, school: School) -> bool:
+    """Whose inventory one browses: a teacher their own school's, a campus manager their
+    campuses' schools', the system house and administrators every school's."""
+    if is_admin(user) or works_at_level_two(user):
+        return True
+    if manages_a_campus(user):
+        return school.campus_id in user.campus_ids
+    return reports_problems(user) and school.id == user.school_id
+
+
+def visible_schools(user: User, query: Select) -> Select:
+    """The list twin of can_view_school, for a query over School."""
+    if is_admin(user) or works_at_level_two(user):
+        return query
+    if manages_a_campus(user):
+        return query.where(School.campus_id.in_(user.campus_ids))
+    if reports_problems(user):
+        return query.where(School.id == user.school_id)
+    return query.where(false())
+
+
+def can_edit_devices(user: User, school: School) -> bool:
     """A school's inventory: administrators and the managers of its campus edit it."""
-    if is_admin(user):
-        return True
-    return (
-        user.is_authenticated
-        and user.role == Role.CAMPUS_MANAGER
-        and (school.campus_id in user.campus_ids)
-    )
-
-
-def can_view_device(user: User, device) -> bool:
-    """Teachers see their own school's devices; the support side and admins see more."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.active:
         return False
-    if user.role in (Role.ADMIN, Role.SYSTEM_HOUSE):
-        return True
-    if user.role == Role.CAMPUS_MANAGER:
-        return device.school.campus_id in user.campus_ids
-    return user.role == Role.TEACHER and device.school_id == user.school_id
+    return is_admin(user) or (manages_a_campus(user) and school.campus_id in user.campus_ids)
+
+
+def device_editors(school: School) -> Select:
+    """Who edits the school's inventory (the list twin of can_edit_devices), over User."""
+    manages_it = and_(
+        User.role == Role.CAMPUS_MANAGER,
+        User.managed_campuses.any(Campus.id == school.campus_id),
+    )
+    return select(User).where(User.active.is_(True), or_(User.role == Role.ADMIN, manages_it))
+
+
+def can_view_device(user: User, device: Device) -> bool:
+    """A device is seen by whoever may browse its school's inventory."""
+    return can_view_school(user, device.school)
 
 
 def visible_devices(user: User, query: Select) -> Select:
-    """The list twin of can_view_device."""
-    from campus.models import Device, School
-
-    if not user.is_authenticated:
-        return query.where(false())
-    if user.role in (Role.ADMIN, Role.SYSTEM_HOUSE):
-        return query
-    if user.role == Role.CAMPUS_MANAGER:
-        return query.where(
-            Device.school_id.in_(select(School.id).where(School.campus_id.in_(user.campus_ids)))
-        )
-    if user.role == Role.TEACHER:
-        return query.where(Device.school_id == user.school_id)
-    return query.where(false())
+    """The list twin of can_view_device: the devices of the visible schools."""
+    if is_admin(user) or works_at_level_two(user):
+        return query  # every school: no subquery needed
+    return query.where(Device.school_id.in_(visible_schools(user, select(School.id))))
 
 
 def can_report_at_school(user: User, school_id: int) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from campus.exceptions import InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.models import ApiToken, User, utcnow
+from campus.permissions import can_administer
 
 PREFIX = "cmp_"
 
@@ -19,7 +20,7 @@ def _digest(token: str) -> str:
 
 def create_token(actor: User, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for `user`; returns the record and the token (shown this once only)."""
-    if actor.id != user.id and actor.role != "admin":
+    if actor.id != user.id and not can_administer(actor):
         raise NotAllowed(_l("You can only make tokens for yourself."))
     name = (name or "").strip()
     if not name:
@@ -36,7 +37,7 @@ def create_token(actor: User, user: User, name: str) -> tuple[ApiToken, str]:
 
 
 def revoke_token(actor: User, record: ApiToken) -> None:
-    if actor.id != record.user_id and actor.role != "admin":
+    if actor.id != record.user_id and not can_administer(actor):
         raise NotAllowed(_l("You can only revoke your own tokens."))
     if record.revoked_at is None:
         record.revoked_at = utcnow()

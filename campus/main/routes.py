@@ -14,8 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from campus.auth.forms import LanguageForm
 from campus.extensions import db
 from campus.main import bp
-from campus.models import Role
-from campus.permissions import can_report, is_admin
+from campus.permissions import is_admin, reports_problems
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -27,7 +26,7 @@ def index():
         return redirect(url_for("auth.login"))
     if is_admin(current_user):
         return redirect(url_for("admin.overview"))
-    if can_report(current_user) or current_user.role == Role.TEACHER:
+    if reports_problems(current_user):  # with or without a school: their own tickets
         return redirect(url_for("tickets.mine"))
     return redirect(url_for("tickets.queue"))
 
