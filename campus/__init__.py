@@ -77,7 +77,9 @@ def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
     from campus.api import routes as api_routes
     from campus.auth import routes as auth_routes
-    from campus.devices import routes as device_routes
+    from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp
+    from campus.devices import inventory as device_routes
+    from campus.devices import scanning as _scanning  # noqa: F401 - on the devices blueprint
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
