@@ -75,6 +75,7 @@ def register_event_handlers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
+    from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
     from campus.api import routes as api_routes
     from campus.auth import routes as auth_routes
     from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp

@@ -1,11 +1,26 @@
 """`flask campus ...`: demo data and user management from the command line."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import with_appcontext
 
 from campus.exceptions import DomainError
 from campus.extensions import db
 from campus.models import Campus, Role, School, User
+from campus.unit_of_work import Attempt, work
+
+
+@contextmanager
+def command_work() -> Iterator[Attempt]:
+    """A command's change as one unit of work: committed once at the end of the block,
+    rolled back on any error; a refusal ends the command with its message (exit code 1)."""
+    try:
+        with work() as attempt:
+            yield attempt
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
 
 
 @click.group("campus")
@@ -26,8 +41,8 @@ def seed_demo_command(if_empty: bool):
     if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
         click.echo("The database already has users; demo data not loaded.")
         return
-    counts = seed_demo()
-    db.session.commit()
+    with command_work():
+        counts = seed_demo()
     click.echo(
         f"Demo loaded: {counts.campuses} campuses, {counts.schools} schools, "
         f"{counts.users} users, {counts.devices} devices, {counts.tickets} tickets, "
@@ -70,7 +85,7 @@ def create_user_command(email, display_name, role, school_number, campus_names, 
         if campus is None:
             raise click.BadParameter(f"no campus named {name!r}", param_hint="--campus")
         campus_ids.append(campus.id)
-    try:
+    with command_work():
         user = save_user(
             system_actor(),
             email=email,
@@ -80,10 +95,6 @@ def create_user_command(email, display_name, role, school_number, campus_names, 
             campus_ids=campus_ids,
             password=password,
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
@@ -96,8 +107,8 @@ def close_stale_command():
     """
     from campus.tickets.housekeeping import close_stale
 
-    closed = close_stale()
-    db.session.commit()
+    with command_work():
+        closed = close_stale()
     click.echo(f"Closed {closed} resolved ticket(s) left unconfirmed for 7 days.")
 
 
@@ -107,8 +118,8 @@ def rebuild_report_facts_command():
     """Recompute the report figures from all tickets (after a bulk import or restore)."""
     from campus.reports.facts import rebuild_facts
 
-    read = rebuild_facts()
-    db.session.commit()
+    with command_work():
+        read = rebuild_facts()
     click.echo(f"Report facts rebuilt from {read} ticket(s).")
 
 
@@ -135,26 +146,23 @@ def import_devices_command(file, school_ref, dry_run, create_rooms, skip_refused
     if school is None:
         raise click.BadParameter(f"no school with number or id {school_ref}", param_hint="--school")
     data = file.read()
-    try:
-        plan = plan_import(system_actor(), school, data, create_rooms)
+    with command_work():
+        plan = plan_import(system_actor(), school, data, create_rooms)  # saves nothing
         for row in plan.refused:
             click.echo(f"line {row.line}: refused: {'; '.join(row.problems)}", err=True)
         summary = (
             f"{plan.count('create')} new, {plan.count('update')} updated, "
             f"{plan.count('refuse')} refused"
         )
-        if dry_run:
-            click.echo(f"Dry run for {school.name}: {summary}. Nothing saved.")
-            return
-        with click.progressbar(length=len(plan.rows), label="Importing") as bar:
-            run_import(
-                system_actor(), school, data, create_rooms, skip_refused, progress=bar.update
-            )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
-    db.session.commit()
-    click.echo(f"Imported into {school.name}: {summary}.")
+        if not dry_run:
+            with click.progressbar(length=len(plan.rows), label="Importing") as bar:
+                run_import(
+                    system_actor(), school, data, create_rooms, skip_refused, progress=bar.update
+                )
+    if dry_run:
+        click.echo(f"Dry run for {school.name}: {summary}. Nothing saved.")
+    else:
+        click.echo(f"Imported into {school.name}: {summary}.")
 
 
 @campus_cli.command("create-token")
@@ -168,12 +176,8 @@ def create_token_command(email, name):
     user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
         raise click.BadParameter(f"no active user {email}", param_hint="EMAIL")
-    try:
+    with command_work():
         _record, token = create_token(user, user, name)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error.message)) from error
-    db.session.commit()
     click.echo(token)
 
 
@@ -183,6 +187,6 @@ def deliver_webhooks_command():
     """Send the webhook deliveries that are due (retries with backoff). Run it from cron."""
     from campus.webhooks.delivery import deliver_due
 
-    sent, waiting = deliver_due()
-    db.session.commit()
+    with command_work():
+        sent, waiting = deliver_due()
     click.echo(f"Delivered {sent} webhook message(s); {waiting} will be retried later.")

@@ -1,4 +1,6 @@
-"""Administration pages: campuses, schools, users (role admin only)."""
+"""Administration pages: campuses, schools, users, report settings (role admin only).
+
+The webhook pages are in campus/admin/webhook_routes.py."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +17,6 @@ from campus.admin.forms import (
     SchoolForm,
     SearchForm,
     UserForm,
-    WebhookForm,
 )
 from campus.admin.services import (
     save_campus,
@@ -25,17 +26,12 @@ from campus.admin.services import (
     set_user_active,
     ticket_count,
 )
-from campus.exceptions import DomainError
 from campus.extensions import db
-from campus.formhelpers import attach_error, form_status
-from campus.models import Campus, Device, Role, School, Ticket, User, Webhook, WebhookDelivery
+from campus.formhelpers import form_status
+from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.permissions import admin_required
 from campus.reports.facts import excluded_categories
-from campus.webhooks.config import save_webhook, set_webhook_active
-
-
-def _get_or_404(model, object_id):
-    return db.get_or_404(model, object_id)
+from campus.unit_of_work import work
 
 
 @bp.route("/")
@@ -71,16 +67,12 @@ def campuses():
 @bp.route("/campuses/<int:campus_id>/edit", methods=["GET", "POST"])
 @admin_required
 def campus_form(campus_id: int | None = None):
-    campus = _get_or_404(Campus, campus_id) if campus_id else None
+    campus = db.get_or_404(Campus, campus_id) if campus_id else None
     form = CampusForm(obj=campus)
     if form.validate_on_submit():
-        try:
+        with work(form) as attempt:
             saved = save_campus(current_user, form.name.data, campus)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Campus “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for("admin.campuses"))
     return render_template("admin/campus_form.html", form=form, campus=campus), form_status(form)
@@ -117,13 +109,13 @@ def schools():
 @bp.route("/schools/<int:school_id>/edit", methods=["GET", "POST"])
 @admin_required
 def school_form(school_id: int | None = None):
-    school = _get_or_404(School, school_id) if school_id else None
+    school = db.get_or_404(School, school_id) if school_id else None
     form = SchoolForm(obj=school)
     form.campus_id.choices = _campus_choices()
     if school is None and request.method == "GET":
         form.campus_id.data = request.args.get("campus", type=int)
     if form.validate_on_submit():
-        try:
+        with work(form) as attempt:
             saved = save_school(
                 current_user,
                 name=form.name.data,
@@ -133,11 +125,7 @@ def school_form(school_id: int | None = None):
                 campus_id=form.campus_id.data,
                 school=school,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("School “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for("admin.schools"))
     return render_template("admin/school_form.html", form=form, school=school), form_status(form)
@@ -186,7 +174,7 @@ def _user_form_choices(form: UserForm) -> None:
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
 @admin_required
 def user_form(user_id: int | None = None):
-    user = _get_or_404(User, user_id) if user_id else None
+    user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     _user_form_choices(form)
     if request.method == "GET" and user is not None:
@@ -197,7 +185,7 @@ def user_form(user_id: int | None = None):
         else _("At least 10 characters. Ask the user to change it after the first login.")
     )
     if form.validate_on_submit():
-        try:
+        with work(form) as attempt:
             saved = save_user(
                 current_user,
                 email=form.email.data,
@@ -208,11 +196,7 @@ def user_form(user_id: int | None = None):
                 password=form.password.data or None,
                 user=user,
             )
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("User “%(name)s” saved.", name=saved.display_name), "success")
             return redirect(url_for("admin.users"))
     return render_template(
@@ -227,12 +211,12 @@ def user_form(user_id: int | None = None):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_required
 def user_active(user_id: int):
-    user = _get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         activate = request.form.get("active") == "1"
-        set_user_active(current_user, user, activate)
-        db.session.commit()
+        with work():
+            set_user_active(current_user, user, activate)
         if activate:
             flash(_("%(name)s can log in again.", name=user.display_name), "success")
         else:
@@ -253,55 +237,9 @@ def report_settings():
     if request.method == "GET":
         form.categories.data = sorted(excluded_categories())
     if form.validate_on_submit():
-        try:
+        with work(form) as attempt:
             set_l1_unresolvable_categories(current_user, form.categories.data or [])
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
+        if attempt.ok:
             flash(_("Report settings saved."), "success")
             return redirect(url_for("admin.report_settings"))
     return render_template("admin/report_settings.html", form=form), form_status(form)
-
-
-@bp.route("/webhooks", methods=["GET", "POST"])
-@admin_required
-def webhooks():
-    form = WebhookForm()
-    form.campus_id.choices = [SelectChoice("", _("the system-house queue (all campuses)"))] + [
-        SelectChoice(c.id, c.name)
-        for c in db.session.scalars(db.select(Campus).order_by(Campus.name))
-    ]
-    if form.validate_on_submit():
-        try:
-            save_webhook(current_user, form.url.data, form.campus_id.data)
-        except DomainError as error:
-            db.session.rollback()
-            attach_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Webhook added."), "success")
-            return redirect(url_for("admin.webhooks"))
-    hooks = db.session.scalars(
-        db.select(Webhook).options(selectinload(Webhook.campus)).order_by(Webhook.id)
-    ).all()
-    deliveries = db.session.scalars(
-        db.select(WebhookDelivery)
-        .options(selectinload(WebhookDelivery.webhook))
-        .order_by(WebhookDelivery.id.desc())
-        .limit(50)
-    ).all()
-    return render_template(
-        "admin/webhooks.html", form=form, hooks=hooks, deliveries=deliveries, confirm=ConfirmForm()
-    ), form_status(form)
-
-
-@bp.route("/webhooks/<int:webhook_id>/active", methods=["POST"])
-@admin_required
-def webhook_active(webhook_id: int):
-    hook = _get_or_404(Webhook, webhook_id)
-    if ConfirmForm().validate_on_submit():
-        set_webhook_active(current_user, hook, request.form.get("active") == "1")
-        db.session.commit()
-    return redirect(url_for("admin.webhooks"))

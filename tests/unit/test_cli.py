@@ -122,3 +122,17 @@ def test_create_user_refuses_bad_input_with_a_message(app, make_user):
     )
     assert result.exit_code == 2
     assert "no school with number 000000" in result.output
+
+
+def test_a_refused_command_says_why_and_saves_nothing(app, make_user):
+    from campus.models import ApiToken
+
+    user = make_user(Role.TEACHER)
+    result = run(app, "create-token", user.email, "--name", "   ")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert db.session.scalar(db.select(func.count(ApiToken.id))) == 0
+    result = run(app, "create-token", user.email, "--name", "Skript")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().startswith("cmp_")
+    assert db.session.scalar(db.select(func.count(ApiToken.id))) == 1

@@ -1,0 +1,54 @@
+"""Administration pages for webhooks: add receivers, pause and resume them, see deliveries."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from campus.admin import bp
+from campus.admin.forms import ConfirmForm, WebhookForm
+from campus.extensions import db
+from campus.formhelpers import form_status
+from campus.models import Campus, Webhook, WebhookDelivery
+from campus.permissions import admin_required
+from campus.unit_of_work import work
+from campus.webhooks.config import save_webhook, set_webhook_active
+
+
+@bp.route("/webhooks", methods=["GET", "POST"])
+@admin_required
+def webhooks():
+    form = WebhookForm()
+    form.campus_id.choices = [SelectChoice("", _("the system-house queue (all campuses)"))] + [
+        SelectChoice(c.id, c.name)
+        for c in db.session.scalars(db.select(Campus).order_by(Campus.name))
+    ]
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            save_webhook(current_user, form.url.data, form.campus_id.data)
+        if attempt.ok:
+            flash(_("Webhook added."), "success")
+            return redirect(url_for("admin.webhooks"))
+    hooks = db.session.scalars(
+        db.select(Webhook).options(selectinload(Webhook.campus)).order_by(Webhook.id)
+    ).all()
+    deliveries = db.session.scalars(
+        db.select(WebhookDelivery)
+        .options(selectinload(WebhookDelivery.webhook))
+        .order_by(WebhookDelivery.id.desc())
+        .limit(50)
+    ).all()
+    return render_template(
+        "admin/webhooks.html", form=form, hooks=hooks, deliveries=deliveries, confirm=ConfirmForm()
+    ), form_status(form)
+
+
+@bp.route("/webhooks/<int:webhook_id>/active", methods=["POST"])
+@admin_required
+def webhook_active(webhook_id: int):
+    hook = db.get_or_404(Webhook, webhook_id)
+    if ConfirmForm().validate_on_submit():
+        with work():
+            set_webhook_active(current_user, hook, request.form.get("active") == "1")
+    return redirect(url_for("admin.webhooks"))
