@@ -1,6 +1,8 @@
 """Logging in and out, changing the password, CSRF and error pages."""
 
 import re
+import time
+import uuid
 
 import pytest
 
@@ -217,25 +219,123 @@ def test_a_successful_login_clears_the_failure_count(app, client, make_user):
     assert login(client, user.email, PASSWORD).status_code == 302
 
 
-def test_failure_counts_are_shared_between_app_servers_through_redis():
-    """Two app servers with the same CAMPUS_REDIS_URL see the same failure count."""
+def _other_address(client, address):
+    """A test client that sends its requests from another client address."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_the_account_lock_holds_only_that_account(app, client, make_user):
+    target = make_user(Role.TEACHER, email="ziel@example.org")
+    colleague = make_user(Role.TEACHER, email="kollegin@example.org")
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        login(client, target.email, "falsch-geraten")
+    locked = login(client, target.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "Zu viele fehlgeschlagene Versuche" in locked.text
+    assert "15 Minuten" in locked.text  # LOGIN_WINDOW_SECONDS = 900
+    # The same address, another account: not locked.
+    assert login(client, colleague.email, PASSWORD).status_code == 302
+    # The locked account stays locked from another address as well.
+    elsewhere = _other_address(app.test_client(), "192.0.2.7")
+    assert login(elsewhere, target.email, PASSWORD).status_code == 429
+
+
+def test_an_unknown_account_is_locked_like_a_known_one(app, client):
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert login(client, "niemand@example.org", "falsch-geraten").status_code == 422
+    assert login(client, "niemand@example.org", "falsch-geraten").status_code == 429
+
+
+def test_many_failures_from_one_address_lock_that_address(app, client, make_user):
+    app.config["LOGIN_MAX_FAILURES"] = 2  # so the address allows 5 x 2 = 10 failures
+    user = make_user(Role.TEACHER)
+    for n in range(10):  # never twice the same account: no account is locked
+        assert login(client, f"versuch{n}@example.org", "falsch-geraten").status_code == 422
+    assert login(client, user.email, PASSWORD).status_code == 429
+    assert not logged_in(client)
+    elsewhere = _other_address(app.test_client(), "192.0.2.8")
+    assert login(elsewhere, user.email, PASSWORD).status_code == 302
+
+
+def test_a_successful_login_works_below_the_limit_and_keeps_the_address_count(
+    app, client, make_user
+):
+    app.config["LOGIN_MAX_FAILURES"] = 3  # the address allows 15 failures
+    user = make_user(Role.TEACHER)
+    for _ in range(5):
+        for _ in range(2):  # below the account's limit of 3
+            assert login(client, user.email, "falsch-geraten").status_code == 422
+        assert login(client, user.email, PASSWORD).status_code == 302  # clears the account
+        client.post("/auth/logout")
+    # 10 failures so far from this address; the account's count starts afresh each time,
+    # the address's does not: 5 more failures (of other accounts) lock the address.
+    for n in range(5):
+        login(client, f"versuch{n}@example.org", "falsch-geraten")
+    assert login(client, user.email, PASSWORD).status_code == 429
+
+
+def test_the_lock_ends_with_the_window(app, client, make_user):
+    app.config.update(LOGIN_MAX_FAILURES=2, LOGIN_WINDOW_SECONDS=1)
+    user = make_user(Role.TEACHER)
+    for _ in range(2):
+        login(client, user.email, "falsch-geraten")
+    locked = login(client, user.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "1 Minuten" in locked.text  # never "0 minutes"
+    time.sleep(1.2)
+    assert login(client, user.email, PASSWORD).status_code == 302
+
+
+@pytest.fixture
+def redis_url():
     redis = pytest.importorskip("redis")
     url = "redis://127.0.0.1:6379/15"
     try:
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis server at 127.0.0.1:6379")
-    from campus import create_app
-    from campus.ratelimit import Limit, clear, locked_for, record_failure
+    return url
 
-    key, limit = "login:geteilt@example.org", Limit(3, 60)
-    first, second = (create_app({"REDIS_URL": url}) for _ in range(2))
-    with first.app_context():
-        clear(key)
-        for _ in range(3):
-            record_failure(key, limit)
-        assert locked_for(key, limit) > 0
-    with second.app_context():
-        assert locked_for(key, limit) > 0
-        clear(key)
-        assert locked_for(key, limit) == 0
+
+def test_failure_counts_live_in_redis_and_are_shared_between_app_servers(redis_url):
+    """Two app servers with the same CAMPUS_REDIS_URL see the same failure counts."""
+    import redis
+
+    from campus import create_app
+    from campus.extensions import limiter
+
+    server = redis.Redis.from_url(redis_url)
+    run = uuid.uuid4().hex[:12]  # other test runs may share this Redis
+    email, address = f"geteilt-{run}@example.org", f"2001:db8::{run[:4]}"
+
+    def our_keys():
+        return [*server.scan_iter(match=f"*{email}*"), *server.scan_iter(match=f"*{address}*")]
+
+    def client(app):
+        return _other_address(app.test_client(), address)
+
+    first, second = (create_app({"REDIS_URL": redis_url}) for _ in range(2))
+    assert first.config["RATELIMIT_STORAGE_URI"] == redis_url
+    assert type(limiter.storage).__name__ == "RedisStorage"
+    try:
+        for app in (first, second):
+            with app.app_context():
+                db.create_all()
+        with first.app_context():
+            for _ in range(first.config["LOGIN_MAX_FAILURES"]):
+                assert login(client(first), email, "falsch-geraten").status_code == 422
+        # The account's and the address's counters are in Redis.
+        assert [int(server.get(key)) for key in our_keys()] == [
+            first.config["LOGIN_MAX_FAILURES"]
+        ] * 2
+        with second.app_context():
+            assert login(client(second), email, "falsch-geraten").status_code == 429
+            server.delete(*our_keys())  # the window ended, on every server at once
+            assert login(client(second), email, "falsch-geraten").status_code == 422
+    finally:
+        if our_keys():
+            server.delete(*our_keys())
+        for app in (first, second):
+            with app.app_context():
+                db.engine.dispose()
