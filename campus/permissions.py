@@ -13,7 +13,8 @@ from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
 
 # --- who does what ---------------------------------------------------------------------
-# Each predicate about a person has a twin that filters a query over User.
+# Each predicate about a person has a twin that filters a query over User. A deactivated
+# user is not authenticated (Flask-Login), so neither side counts them.
 
 
 def is_admin(user: User) -> bool:
@@ -27,7 +28,7 @@ def reports_problems(user: User) -> bool:
 
 def reporters(query: Select) -> Select:
     """The list twin of reports_problems, for a query over User."""
-    return query.where(User.role == Role.TEACHER)
+    return query.where(User.role == Role.TEACHER, User.active.is_(True))
 
 
 def manages_a_campus(user: User) -> bool:
@@ -37,7 +38,7 @@ def manages_a_campus(user: User) -> bool:
 
 def managers(query: Select, campus_id: int | None = None) -> Select:
     """The list twin of manages_a_campus, for a query over User (of one campus, if given)."""
-    query = query.where(User.role == Role.CAMPUS_MANAGER)
+    query = query.where(User.role == Role.CAMPUS_MANAGER, User.active.is_(True))
     if campus_id is not None:
         query = query.where(User.managed_campuses.any(Campus.id == campus_id))
     return query
@@ -50,7 +51,7 @@ def works_at_level_two(user: User) -> bool:
 
 def level_two_staff(query: Select) -> Select:
     """The list twin of works_at_level_two, for a query over User."""
-    return query.where(User.role == Role.SYSTEM_HOUSE)
+    return query.where(User.role == Role.SYSTEM_HOUSE, User.active.is_(True))
 
 
 def can_administer(user: User) -> bool:
@@ -137,10 +138,8 @@ def can_be_assigned(user: User, ticket: Ticket, level: int) -> bool:
 def assignable_people(ticket: Ticket) -> Select:
     """Who may hold the ticket at its level now (the list twin of can_be_assigned)."""
     if ticket.level == 1:
-        query = managers(select(User), ticket.campus_id)
-    else:
-        query = level_two_staff(select(User))
-    return query.where(User.active.is_(True))
+        return managers(select(User), ticket.campus_id)  # active ones, as can_be_assigned
+    return level_two_staff(select(User))
 
 
 def works_a_queue(user: User) -> bool:
@@ -191,8 +190,6 @@ def visible_schools(user: User, query: Select) -> Select:
 
 def can_edit_devices(user: User, school: School) -> bool:
     """A school's inventory: administrators and the managers of its campus edit it."""
-    if not user.is_authenticated or not user.active:
-        return False
     return is_admin(user) or (manages_a_campus(user) and school.campus_id in user.campus_ids)
 
 
