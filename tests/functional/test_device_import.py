@@ -159,3 +159,25 @@ def test_command_line_import_with_dry_run_and_progress(app, world, tmp_path):
     assert count_devices() == 3
     unknown = runner.invoke(args=["campus", "import-devices", str(path), "--school", "999999"])
     assert unknown.exit_code == 2 and "no school" in unknown.output
+
+
+def test_a_damaged_checked_file_asks_for_the_upload_again(world, as_user):
+    manager, school = as_user(world.manager), world.teacher.school
+    for damaged in ("not base64!", "Grüße"):
+        response = manager.post(
+            f"/devices/import?school={school.id}", data={"checked_file": damaged}
+        )
+        assert response.status_code == 422
+        assert "beschädigt" in response.text or "damaged" in response.text
+    assert count_devices() == 0
+
+
+def test_a_refused_real_run_saves_nothing_and_shows_why(world, as_user):
+    manager, school = as_user(world.manager), world.teacher.school
+    preview = upload(manager, school.id, BAD)
+    refused = manager.post(
+        f"/devices/import?school={school.id}", data={"checked_file": checked_file(preview.text)}
+    )
+    assert refused.status_code == 422
+    assert 'name="file"' in refused.text  # back to choosing a file
+    assert count_devices() == 0

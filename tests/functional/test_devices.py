@@ -186,3 +186,20 @@ def test_inventory_list_is_paginated_without_queries_per_row(app, world, as_user
     with count_queries() as counted:
         manager.get(f"/devices/?school={school_id}&page=2")
     assert counted.count < 12
+
+
+def test_the_school_filter_offers_only_visible_schools_and_pins_a_single_one(
+    world, as_user, make_school
+):
+    far_school = world.far_teacher.school
+    # The far manager's campus has one school: its inventory, with the editor's buttons.
+    far = as_user(world.far_manager).get(f"/devices/?school={world.teacher.school_id}").text
+    assert far_school.name in far and "Helmholtz-Gymnasium" not in far
+    assert "Neues Gerät" in far
+    # With a second school on the campus the manager chooses; another campus's is not offered.
+    second = make_school(world.teacher.school.campus, name="Goethe-Schule")
+    listing = as_user(world.manager).get("/devices/").text
+    assert "Helmholtz-Gymnasium" in listing and second.name in listing
+    assert far_school.name not in listing and "Neues Gerät" not in listing
+    chosen = as_user(world.manager).get(f"/devices/?school={far_school.id}").text
+    assert far_school.name not in chosen and "Neues Gerät" not in chosen
