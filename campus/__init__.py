@@ -76,7 +76,7 @@ def register_event_handlers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campus.admin import routes as admin_routes
     from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
-    from campus.api import routes as api_routes
+    from campus.api import init_api
     from campus.auth import routes as auth_routes
     from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp
     from campus.devices import inventory as device_routes
@@ -91,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(ticket_routes.bp)
     app.register_blueprint(report_routes.bp)
     app.register_blueprint(device_routes.bp)
-    app.register_blueprint(api_routes.bp)
+    init_api(app)  # the API blueprint and its OpenAPI document (flask-smorest)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from campus.exceptions import DomainError
+from campus.schemas import error_body
 from campus.urls import is_safe_url
 
 
@@ -21,10 +22,20 @@ API_ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     413: "too_large",
     429: "too_many_requests",
     500: "server_error",
 }
+
+
+def json_error(status: int, code: str, message, fields=None, headers=None):
+    """The one JSON error shape (campus.schemas.ErrorSchema): the API's, and that of the
+    pages' JSON exports. `fields` maps each field to what is wrong with it."""
+    response = jsonify(error_body(code, message, fields))
+    response.status_code = status
+    response.headers.update(headers or {})
+    return response
 
 
 def _render_error(error):
@@ -34,14 +45,12 @@ def _render_error(error):
 
         db.session.rollback()
     if request.path.startswith("/api/"):
-        # The API always answers in JSON, never with an HTML page or a stack trace.
+        # The API always answers in JSON, never with an HTML page or a stack trace: here
+        # for paths and methods it does not have (the API blueprint answers the rest).
         message = getattr(error, "description", None) if code != 500 else None
-        return jsonify(
-            error={
-                "code": API_ERROR_CODES.get(code, "error"),
-                "message": message or _("Something went wrong."),
-            }
-        ), code
+        return json_error(
+            code, API_ERROR_CODES.get(code, "error"), message or _("Something went wrong.")
+        )
     return render_template("errors/error.html", code=code), code
 
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -44,15 +45,29 @@ def revoke_token(actor: User, record: ApiToken) -> None:
         db.session.flush()
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a valid, unrevoked token belongs to; None otherwise."""
+def token_for(token: str) -> ApiToken | None:
+    """The valid, unrevoked token record of an active user; None otherwise."""
     if not token.startswith(PREFIX):
         return None
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if record is None or record.revoked_at is not None or not record.user.active:
         return None
-    record.last_used_at = utcnow()
-    return record.user
+    return record
+
+
+# When a token was last used, to the minute: most requests need no write at all.
+USE_RESOLUTION = timedelta(minutes=1)
+
+
+def use_is_recorded(record: ApiToken, now: datetime) -> bool:
+    return record.last_used_at is not None and now - record.last_used_at < USE_RESOLUTION
+
+
+def record_use(record: ApiToken, now: datetime) -> None:
+    """Note that the token was used (shown on the profile page), at most once a minute."""
+    if not use_is_recorded(record, now):
+        record.last_used_at = now
+        db.session.flush()
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -4,6 +4,7 @@ from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from campus.errors import json_error
 from campus.models import utcnow
 from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
@@ -108,22 +109,13 @@ def export_json():
     scope = _reader_scope()
     table = request.args.get("group_by") or request.args.get("table") or "summary"
     if table not in TABLES:
-        return jsonify(
-            error={
-                "code": "bad_group_by",
-                "message": _("Unknown grouping."),
-                "fields": {"group_by": list(TABLES)},
-            }
-        ), 400
+        return json_error(
+            400, "bad_group_by", _("Unknown grouping."), {"group_by": ", ".join(TABLES)}
+        )
     form, period = _period_form()
     if period is None:
-        return jsonify(
-            error={
-                "code": "bad_period",
-                "message": _("Please check the period."),
-                "fields": {k: [str(e) for e in v] for k, v in form.errors.items()},
-            }
-        ), 400
+        fields = {k: " ".join(str(e) for e in v) for k, v in form.errors.items()}
+        return json_error(400, "bad_period", _("Please check the period."), fields)
     return jsonify(
         period={"from": period.first.isoformat(), "to": period.last.isoformat()},
         group_by=table,

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 
 from campus.extensions import db
 from campus.models import Ticket, Webhook, WebhookDelivery, utcnow
+from campus.schemas import webhook_message
 from campus.unit_of_work import work
 
 BACKOFF = (
@@ -35,8 +36,6 @@ TIMEOUT_SECONDS = 5
 
 def enqueue(ticket: Ticket, event: str, now: datetime | None = None) -> list[WebhookDelivery]:
     """Queue `event` (e.g. ticket.escalated) for every active webhook that wants it."""
-    from campus.api.serializers import iso, ticket_json
-
     now = now or utcnow()
     hooks = db.session.scalars(
         select(Webhook).where(
@@ -45,7 +44,7 @@ def enqueue(ticket: Ticket, event: str, now: datetime | None = None) -> list[Web
         )
     ).all()
     payload = json.dumps(
-        {"event": event, "occurred_at": iso(now), "ticket": ticket_json(ticket)},
+        webhook_message(event, now, ticket),
         ensure_ascii=False,
         sort_keys=True,
     )
