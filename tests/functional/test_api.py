@@ -1,5 +1,7 @@
 """The JSON API: tokens, the same rules as the pages, JSON errors, and the OpenAPI contract."""
 
+import json
+
 import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -7,7 +9,7 @@ from sqlalchemy import select
 
 from campus.api import api
 from campus.extensions import db
-from campus.models import ApiToken, Ticket
+from campus.models import ApiToken, Ticket, WebhookDelivery, utcnow
 from campus.permissions import visible_tickets
 from tests.tickets_helpers import ANALYSIS
 
@@ -298,6 +300,15 @@ def test_too_large_bodies_get_a_json_413(app, client, world, token_for):
     )
     assert response.status_code == 413
     assert response.json["error"]["code"] == "too_large"
+    conforms(response.json, "Error")
+    ticket = world.ticket("new")
+    action = client.post(
+        f"/api/v1/tickets/{ticket.id}/actions",
+        headers=token_for(world.manager),
+        json={"action": "note", "text": "x" * 5000},
+    )
+    assert (action.status_code, action.json["error"]["code"]) == (413, "too_large")
+    conforms(action.json, "Error")
 
 
 @pytest.mark.parametrize(
@@ -330,3 +341,147 @@ def test_api_allows_exactly_what_the_pages_allow(client, world, token_for, state
         else:
             assert response.status_code in (403, 409), (action, response.status_code)
             assert response.mimetype == "application/json"
+
+
+# --- the generated document -----------------------------------------------------------------
+
+ERRORS = {
+    ("/me", "get"): {401, 429},
+    ("/tickets", "get"): {400, 401, 429},
+    ("/tickets", "post"): {400, 401, 403, 413, 429},
+    ("/tickets/{ticket_id}", "get"): {401, 404, 429},
+    ("/tickets/{ticket_id}/actions", "post"): {400, 401, 403, 404, 409, 413, 429},
+    ("/devices", "get"): {400, 401, 429},
+    ("/schools", "get"): {401, 429},
+    ("/campuses", "get"): {401, 429},
+    ("/reports/resolution", "get"): {400, 401, 403, 429},
+}
+
+
+def _schema_of(document: dict, response: dict) -> str:
+    if "$ref" in response:  # a shared response under components/responses
+        response = document["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+    return response["content"]["application/json"]["schema"]["$ref"]
+
+
+def test_the_document_is_openapi_3_1_and_lists_each_endpoints_errors_in_one_shape(client):
+    document = client.get("/api/v1/openapi.json").json
+    assert document["openapi"] == "3.1.0"
+    assert document["servers"] == [{"url": "/api/v1"}]
+    operations = {(p, m) for p, ops in document["paths"].items() for m in ops if m != "parameters"}
+    assert operations == set(ERRORS)
+    for (path, method), codes in ERRORS.items():
+        responses = document["paths"][path][method]["responses"]
+        assert {int(code) for code in responses if int(code) >= 400} == codes, (path, method)
+        for code in codes:
+            assert _schema_of(document, responses[str(code)]) == "#/components/schemas/Error"
+    shared = document["components"]["responses"].values()  # 405 and 413 can come anywhere
+    assert len(shared) == 8
+    assert {_schema_of(document, r) for r in shared} == {"#/components/schemas/Error"}
+    ticket = document["components"]["schemas"]["Ticket"]["properties"]
+    assert ticket["assignee_id"]["type"] == ["integer", "null"]
+    assert ticket["closed_at"] == {"type": ["string", "null"], "format": "date-time"}
+
+
+def test_the_documented_action_body_comes_from_the_registry(client):
+    from campus.tickets.actions import ACTIONS
+
+    document = client.get("/api/v1/openapi.json").json
+    body = document["paths"]["/tickets/{ticket_id}/actions"]["post"]["requestBody"]
+    schema = body["content"]["application/json"]["schema"]
+    schemas = document["components"]["schemas"]
+    named = [
+        name
+        for variant in schema["oneOf"]
+        for name in schemas[variant["$ref"].rsplit("/", 1)[1]]["properties"]["action"]["enum"]
+    ]
+    assert sorted(named) == sorted(a.value for a in ACTIONS)  # each action exactly once
+    assert set(schema["discriminator"]["mapping"]) == set(named)
+    escalation = schemas[schema["discriminator"]["mapping"]["escalate"].rsplit("/", 1)[1]]
+    assert escalation["required"] == ["action", "analysis"]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "field"),
+    [
+        ("get", "/api/v1/tickets?level=zwei", None, "level"),
+        ("get", "/api/v1/tickets?page=-1", None, "page"),
+        ("get", "/api/v1/tickets?updated_since=2026-11-25T08:00:00", None, "updated_since"),
+        ("get", "/api/v1/devices?school_id=x", None, "school_id"),
+        (
+            "get",
+            "/api/v1/reports/resolution?from=2026-01-01&to=2026-01-31&group_by=x",
+            None,
+            "group_by",
+        ),
+        ("get", "/api/v1/reports/resolution?to=2026-01-31", None, "from"),
+        ("post", "/api/v1/tickets", {"title": 5}, "title"),
+        ("post", "/api/v1/tickets", {"title": "a", "device_id": "3"}, "device_id"),
+        ("post", "/api/v1/tickets", [1], "body"),
+        ("post", "/api/v1/tickets", "{not json", "body"),
+        ("post", "ACTIONS", {"action": "assign", "assignee_id": "niemand"}, "assignee_id"),
+        ("post", "ACTIONS", {"action": "resolve", "l1_capable": "vielleicht"}, "l1_capable"),
+        ("post", "ACTIONS", {"action": "escalate", "analysis": "kaputt"}, "analysis"),
+        ("post", "ACTIONS", {"action": 7}, "action"),
+    ],
+)
+def test_a_wrong_type_is_400_invalid_naming_the_field(
+    client, world, token_for, method, url, body, field
+):
+    user = world.teacher if url == "/api/v1/tickets" else world.admin
+    if url == "ACTIONS":
+        url, user = f"/api/v1/tickets/{world.ticket('escalated').id}/actions", world.system_house
+    headers = token_for(user)
+    if isinstance(body, str):
+        response = client.post(url, headers=headers, data=body, content_type="application/json")
+    else:
+        response = getattr(client, method)(url, headers=headers, json=body)
+    assert response.status_code == 400, response.json
+    error = response.json["error"]
+    assert error["code"] == "invalid" and field in error["fields"], error
+    assert error["message"] in error["fields"].values()
+    conforms(response.json, "Error")
+
+
+def test_unknown_keys_are_ignored_as_before(client, world, token_for):
+    body = {"title": "Beamer", "description": "kein Bild", "category": "other", "impact": "minor"}
+    headers = token_for(world.teacher)
+    response = client.post("/api/v1/tickets", headers=headers, json={**body, "priority": 1})
+    assert response.status_code == 201
+    assert client.get("/api/v1/tickets?level=&status=", headers=headers).json["total"] == 1
+
+
+def test_the_token_use_is_written_at_most_once_a_minute(client, world, token_for):
+    from datetime import timedelta
+
+    headers = token_for(world.teacher)
+    record = db.session.scalar(select(ApiToken))
+    assert record.last_used_at is None
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    db.session.refresh(record)
+    first = record.last_used_at
+    assert first is not None
+    client.get("/api/v1/me", headers=headers)
+    db.session.refresh(record)
+    assert record.last_used_at == first  # a minute has not passed: no write
+    record.last_used_at = utcnow() - timedelta(minutes=2)
+    db.session.commit()
+    client.get("/api/v1/me", headers=headers)
+    db.session.refresh(record)
+    assert record.last_used_at > first
+
+
+def test_the_webhook_message_is_the_documented_ticket_shape(app, client, world, as_user, token_for):
+    app.config["WEBHOOK_DELIVERY"] = "off"
+    admin = as_user(world.admin)
+    admin.post("/admin/webhooks", data={"url": "http://127.0.0.1:9/hook", "campus_id": ""})
+    ticket = world.ticket("escalated", room="Aula Süd")
+    payload = db.session.scalar(select(WebhookDelivery.payload))
+    assert "Aula Süd" in payload  # UTF-8 as it is, keys sorted: the bytes that are signed
+    message = json.loads(payload)
+    assert payload == json.dumps(message, ensure_ascii=False, sort_keys=True)
+    conforms(message, "WebhookMessage")
+    assert message["event"] == "ticket.escalated"
+    assert message["occurred_at"].endswith("+00:00")
+    seen = client.get(f"/api/v1/tickets/{ticket.id}", headers=token_for(world.manager)).json
+    assert message["ticket"] == {k: v for k, v in seen.items() if k != "events"}
