@@ -60,9 +60,6 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user_from_session_id)
 
-    from campus.ratelimit import init_rate_limits
-
-    init_rate_limits(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
 
