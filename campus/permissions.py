@@ -64,16 +64,6 @@ def can_deactivate(actor: User, target: User) -> bool:
     return can_administer(actor) and actor.id != target.id
 
 
-def __getattr__(name: str):
-    # The route guard moved to campus/guards.py (HTTP answers stay out of the rules);
-    # this keeps `from campus.permissions import admin_required` working meanwhile.
-    if name == "admin_required":
-        from campus.guards import admin_required
-
-        return admin_required
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --- tickets ---------------------------------------------------------------
 
 

@@ -28,8 +28,8 @@ from campus.admin.services import (
 )
 from campus.extensions import db
 from campus.formhelpers import form_status
+from campus.guards import admin_required
 from campus.models import Campus, Device, Role, School, Ticket, User
-from campus.permissions import admin_required
 from campus.reports.facts import excluded_categories
 from campus.unit_of_work import work
 

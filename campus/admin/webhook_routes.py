@@ -10,8 +10,8 @@ from campus.admin import bp
 from campus.admin.forms import ConfirmForm, WebhookForm
 from campus.extensions import db
 from campus.formhelpers import form_status
+from campus.guards import admin_required
 from campus.models import Campus, Webhook, WebhookDelivery
-from campus.permissions import admin_required
 from campus.unit_of_work import work
 from campus.webhooks.config import save_webhook, set_webhook_active
 
