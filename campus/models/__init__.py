@@ -8,6 +8,7 @@ from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
     CategorySetting,
+    EventKind,
     FaultAnalysis,
     Impact,
     Ticket,
@@ -16,7 +17,7 @@ from campus.models.ticket import (
     TicketStatus,
 )
 from campus.models.user import ApiToken, Role, User, normalize_email
-from campus.models.webhook import Webhook, WebhookDelivery
+from campus.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
     "OPEN_STATUSES",
@@ -25,9 +26,11 @@ __all__ = [
     "Campus",
     "Category",
     "CategorySetting",
+    "DeliveryStatus",
     "Device",
     "DeviceStatus",
     "DeviceType",
+    "EventKind",
     "FaultAnalysis",
     "Impact",
     "Role",

@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.base import Base, StrEnumType, UTCDateTime, utcnow
 from campus.models.org import School
 
 
@@ -67,13 +67,15 @@ class Device(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     room: Mapped[str] = mapped_column(String(60), default="")
-    type: Mapped[str] = mapped_column(String(30))
+    type: Mapped[DeviceType] = mapped_column(StrEnumType(DeviceType, 30))
     inventory_number: Mapped[str] = mapped_column(String(60))
     serial_number: Mapped[str] = mapped_column(String(100), default="")
     model: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(
-        String(12), default=DeviceStatus.IN_USE, server_default=DeviceStatus.IN_USE.value
+    status: Mapped[DeviceStatus] = mapped_column(
+        StrEnumType(DeviceStatus, 12),
+        default=DeviceStatus.IN_USE,
+        server_default=DeviceStatus.IN_USE.value,
     )
     # What the device's QR label encodes (with the installation's base URL).
     token: Mapped[str] = mapped_column(String(32), unique=True, default=new_token)

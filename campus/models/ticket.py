@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.base import Base, StrEnumType, UTCDateTime, utcnow
 from campus.models.device import Device
 from campus.models.org import Campus, School
 from campus.models.user import User
@@ -59,6 +59,26 @@ class Impact(StrEnum):
     MINOR = "minor"
 
 
+class EventKind(StrEnum):
+    """What a history entry (TicketEvent) records; each has its domain event
+    (campus/events.py, TICKET_EVENTS)."""
+
+    CREATED = "created"
+    CLAIMED = "claimed"
+    ASSIGNED = "assigned"
+    REPLIED = "replied"
+    NOTED = "noted"
+    WAITING = "waiting"
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+    RETURNED = "returned"
+    CONFIRMED = "confirmed"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+    RELEASED = "released"
+
+
 def _in(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
 
@@ -91,11 +111,13 @@ class Ticket(Base):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
     room: Mapped[str] = mapped_column(String(60), default="")
     device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
-    category: Mapped[str] = mapped_column(String(30))
-    impact: Mapped[str] = mapped_column(String(20))
+    category: Mapped[Category] = mapped_column(StrEnumType(Category, 30))
+    impact: Mapped[Impact] = mapped_column(StrEnumType(Impact, 20))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=TicketStatus.NEW)
+    status: Mapped[TicketStatus] = mapped_column(
+        StrEnumType(TicketStatus, 20), default=TicketStatus.NEW
+    )
     level: Mapped[int] = mapped_column(Integer, default=1)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The campus manager who last worked on it at level 1: a returned or reopened
@@ -153,11 +175,10 @@ class TicketEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # What happened: created, claimed, assigned, replied, noted, waiting, resolved,
-    # escalated, returned, confirmed, reopened, cancelled, closed.
-    kind: Mapped[str] = mapped_column(String(20))
-    old_status: Mapped[str | None] = mapped_column(String(20))
-    new_status: Mapped[str | None] = mapped_column(String(20))
+    # What happened (no CHECK constraint: the type refuses other values on writing).
+    kind: Mapped[EventKind] = mapped_column(StrEnumType(EventKind, 20))
+    old_status: Mapped[TicketStatus | None] = mapped_column(StrEnumType(TicketStatus, 20))
+    new_status: Mapped[TicketStatus | None] = mapped_column(StrEnumType(TicketStatus, 20))
     old_level: Mapped[int | None] = mapped_column(Integer)
     new_level: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
@@ -218,5 +239,5 @@ class CategorySetting(Base):
     __tablename__ = "category_settings"
     __table_args__ = (CheckConstraint(_in("category", Category), name="category"),)
 
-    category: Mapped[str] = mapped_column(String(30), primary_key=True)
+    category: Mapped[Category] = mapped_column(StrEnumType(Category, 30), primary_key=True)
     l1_resolvable: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.base import Base, StrEnumType, UTCDateTime, utcnow
 from campus.models.org import Campus, School, campus_managers
 
 
@@ -37,7 +37,7 @@ class User(UserMixin, Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 20))
     active: Mapped[bool] = mapped_column(default=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
     locale: Mapped[str | None] = mapped_column(String(5))

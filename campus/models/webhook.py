@@ -1,12 +1,19 @@
 """Webhooks: other systems (the system house's ITSM tool) hear of escalations and returns."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campus.models.base import Base, UTCDateTime, utcnow
+from campus.models.base import Base, StrEnumType, UTCDateTime, utcnow
 from campus.models.org import Campus
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"  # waiting for its (next) attempt
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last attempt
 
 
 class Webhook(Base):
@@ -36,7 +43,10 @@ class WebhookDelivery(Base):
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
     event: Mapped[str] = mapped_column(String(40))
     payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="pending")  # delivered, failed
+    # No CHECK constraint: the type refuses other values on writing.
+    status: Mapped[DeliveryStatus] = mapped_column(
+        StrEnumType(DeliveryStatus, 12), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_status: Mapped[int | None] = mapped_column(Integer)
     last_error: Mapped[str] = mapped_column(Text, default="")

@@ -11,6 +11,7 @@ from campus.extensions import db
 from campus.models import (
     Category,
     Device,
+    EventKind,
     Impact,
     Ticket,
     TicketPhoto,
@@ -108,7 +109,7 @@ def report_ticket(
         updated_at=now,
     )
     _insert_numbered(ticket)
-    trail = record_event(ticket, actor, "created", now, None, TicketStatus.NEW, None, 1)
+    trail = record_event(ticket, actor, EventKind.CREATED, now, None, TicketStatus.NEW, None, 1)
     # Files only once the ticket row exists: a failed insert leaves none behind.
     for upload, content_type in checked:
         stored = store_photo(upload_folder, upload.data, content_type)

@@ -11,6 +11,7 @@ from campus.models import (
     OPEN_STATUSES,
     Campus,
     Device,
+    EventKind,
     Impact,
     Role,
     School,
@@ -150,7 +151,7 @@ def same_model_history(user: User, device: Device, limit: int = 10) -> list[Tick
 def solution_of(ticket: Ticket) -> str:
     """The text of the ticket's last resolution, if any (events must be loaded)."""
     for event in reversed(ticket.events):
-        if event.kind == "resolved":
+        if event.kind == EventKind.RESOLVED:
             return event.text
     return ""
 

@@ -17,7 +17,6 @@ from campus.models import (
     FaultAnalysis,
     Ticket,
     TicketEvent,
-    TicketStatus,
     User,
     utcnow,
 )
@@ -81,7 +80,7 @@ def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
         _l(
             "“%(action)s” is not possible while the ticket is “%(status)s” at level %(level)d.",
             action=name,
-            status=STATUS_LABELS[TicketStatus(ticket.status)],
+            status=STATUS_LABELS[ticket.status],
             level=ticket.level,
         )
     )
@@ -89,7 +88,7 @@ def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
 
 def _authorize(actor: User | None, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
     sides = {Side.SYSTEM} if actor is None else sides_of(actor, ticket)
-    rule = rule_for(action, sides, TicketStatus(ticket.status), ticket.level)
+    rule = rule_for(action, sides, ticket.status, ticket.level)
     if rule is None:
         raise _refusal(actor, ticket, action, sides)
     return rule, sides
@@ -123,7 +122,7 @@ def apply_rule(
     if check is not None:
         check(rule, sides, now)
     old_status, old_level = ticket.status, ticket.level
-    ticket.status = rule.target(TicketStatus(ticket.status))
+    ticket.status = rule.target(ticket.status)
     if rule.unassigned_to is not None and ticket.assignee is None:
         ticket.status = rule.unassigned_to
     if rule.to_level is not None:
@@ -313,7 +312,7 @@ def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) 
     """What the ticket page offers `actor` now: the table's actions, minus those whose own
     condition already rules them out (a reopen after the deadline)."""
     now = now or utcnow()
-    actions = actions_for(sides_of(actor, ticket), TicketStatus(ticket.status), ticket.level)
+    actions = actions_for(sides_of(actor, ticket), ticket.status, ticket.level)
     if Action.REOPEN in actions and not _reopen_window_open(ticket, now):
         actions.remove(Action.REOPEN)
     return actions

@@ -8,6 +8,7 @@ decided in campus/permissions.py (`sides_of`).
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from campus.models import EventKind as K
 from campus.models import TicketStatus as S
 
 
@@ -56,8 +57,8 @@ class Rule:
     internal: bool = False  # the event's text is for the support side only
     # Where the ticket goes instead when nobody can hold it (back into the queue).
     unassigned_to: S | None = None
-    event: str = ""
     extra: dict = field(default_factory=dict)
+    event: K = field(kw_only=True)  # what the history entry records
 
     def target(self, status: S) -> S:
         if self.to is None:
@@ -71,14 +72,14 @@ L1, L2, BOTH = frozenset({1}), frozenset({2}), frozenset({1, 2})
 
 RULES: tuple[Rule, ...] = (
     # Taking a ticket: only while nobody has it.
-    Rule(Action.CLAIM, Side.MANAGER, L1, frozenset({S.NEW}), S.IN_PROGRESS, event="claimed"),
+    Rule(Action.CLAIM, Side.MANAGER, L1, frozenset({S.NEW}), S.IN_PROGRESS, event=K.CLAIMED),
     Rule(
         Action.CLAIM,
         Side.SYSTEM_HOUSE,
         L2,
         frozenset({S.ESCALATED}),
         S.IN_PROGRESS,
-        event="claimed",
+        event=K.CLAIMED,
     ),
     Rule(
         Action.ASSIGN,
@@ -86,7 +87,7 @@ RULES: tuple[Rule, ...] = (
         L1,
         frozenset({S.NEW}) | WORKING,
         {S.NEW: S.IN_PROGRESS},
-        event="assigned",
+        event=K.ASSIGNED,
     ),
     Rule(
         Action.ASSIGN,
@@ -94,7 +95,7 @@ RULES: tuple[Rule, ...] = (
         L2,
         frozenset({S.ESCALATED}) | WORKING,
         {S.ESCALATED: S.IN_PROGRESS},
-        event="assigned",
+        event=K.ASSIGNED,
     ),
     # Talking: a teacher's reply brings a waiting ticket back to work.
     Rule(
@@ -104,13 +105,13 @@ RULES: tuple[Rule, ...] = (
         OPEN,
         {S.WAITING: S.IN_PROGRESS},
         text_required=True,
-        event="replied",
+        event=K.REPLIED,
     ),
     Rule(
-        Action.REPLY, Side.MANAGER, BOTH, OPEN | {S.RESOLVED}, text_required=True, event="replied"
+        Action.REPLY, Side.MANAGER, BOTH, OPEN | {S.RESOLVED}, text_required=True, event=K.REPLIED
     ),
-    Rule(Action.REPLY, Side.SYSTEM_HOUSE, L2, OPEN, text_required=True, event="replied"),
-    Rule(Action.NOTE, Side.MANAGER, BOTH, EVERY, text_required=True, internal=True, event="noted"),
+    Rule(Action.REPLY, Side.SYSTEM_HOUSE, L2, OPEN, text_required=True, event=K.REPLIED),
+    Rule(Action.NOTE, Side.MANAGER, BOTH, EVERY, text_required=True, internal=True, event=K.NOTED),
     Rule(
         Action.NOTE,
         Side.SYSTEM_HOUSE,
@@ -118,7 +119,7 @@ RULES: tuple[Rule, ...] = (
         EVERY,
         text_required=True,
         internal=True,
-        event="noted",
+        event=K.NOTED,
     ),
     Rule(
         Action.WAIT,
@@ -127,7 +128,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.IN_PROGRESS}),
         S.WAITING,
         text_required=True,
-        event="waiting",
+        event=K.WAITING,
     ),
     Rule(
         Action.WAIT,
@@ -136,7 +137,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.IN_PROGRESS}),
         S.WAITING,
         text_required=True,
-        event="waiting",
+        event=K.WAITING,
     ),
     # Endings at each level.
     Rule(
@@ -146,7 +147,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.NEW}) | WORKING,
         S.RESOLVED,
         text_required=True,
-        event="resolved",
+        event=K.RESOLVED,
     ),
     Rule(
         Action.RESOLVE,
@@ -155,7 +156,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.ESCALATED}) | WORKING,
         S.RESOLVED,
         text_required=True,
-        event="resolved",
+        event=K.RESOLVED,
     ),
     Rule(
         Action.ESCALATE,
@@ -164,7 +165,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.NEW}) | WORKING,
         S.ESCALATED,
         to_level=2,
-        event="escalated",
+        event=K.ESCALATED,
     ),
     Rule(
         Action.RETURN,
@@ -175,11 +176,11 @@ RULES: tuple[Rule, ...] = (
         to_level=1,
         text_required=True,
         internal=True,
-        event="returned",
+        event=K.RETURNED,
         unassigned_to=S.NEW,
     ),
     # The teacher's answer to a resolution.
-    Rule(Action.CONFIRM, Side.REPORTER, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event="confirmed"),
+    Rule(Action.CONFIRM, Side.REPORTER, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event=K.CONFIRMED),
     Rule(
         Action.REOPEN,
         Side.REPORTER,
@@ -188,10 +189,10 @@ RULES: tuple[Rule, ...] = (
         S.IN_PROGRESS,
         to_level=1,
         text_required=True,
-        event="reopened",
+        event=K.REOPENED,
         unassigned_to=S.NEW,
     ),
-    Rule(Action.CANCEL, Side.REPORTER, BOTH, OPEN, S.CANCELLED, event="cancelled"),
+    Rule(Action.CANCEL, Side.REPORTER, BOTH, OPEN, S.CANCELLED, event=K.CANCELLED),
     Rule(
         Action.CANCEL,
         Side.MANAGER,
@@ -199,10 +200,10 @@ RULES: tuple[Rule, ...] = (
         frozenset({S.NEW}) | WORKING,
         S.CANCELLED,
         text_required=True,
-        event="cancelled",
+        event=K.CANCELLED,
     ),
     # Resolved tickets nobody confirmed or reopened within STALE_DAYS.
-    Rule(Action.CLOSE, Side.SYSTEM, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event="closed"),
+    Rule(Action.CLOSE, Side.SYSTEM, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event=K.CLOSED),
     # The assignee was deactivated or moved: the ticket goes back into its queue.
     Rule(
         Action.RELEASE,
@@ -211,7 +212,7 @@ RULES: tuple[Rule, ...] = (
         WORKING,
         {S.IN_PROGRESS: S.NEW},
         internal=True,
-        event="released",
+        event=K.RELEASED,
     ),
     Rule(
         Action.RELEASE,
@@ -220,7 +221,7 @@ RULES: tuple[Rule, ...] = (
         WORKING,
         {S.IN_PROGRESS: S.ESCALATED},
         internal=True,
-        event="released",
+        event=K.RELEASED,
     ),
 )
 

@@ -2,9 +2,11 @@
 
 import pytest
 
+from campus.events import TICKET_EVENTS
+from campus.models import EventKind
 from campus.models import TicketStatus as S
+from campus.tickets.workflow import RULES, Side, actions_for
 from campus.tickets.workflow import Action as A
-from campus.tickets.workflow import Side, actions_for
 
 R, M, H = Side.REPORTER, Side.MANAGER, Side.SYSTEM_HOUSE
 
@@ -58,3 +60,9 @@ def test_table_allows_exactly_what_the_issue_says(state, side):
 def test_nobody_without_a_side_may_do_anything():
     for status, level in SPEC:
         assert actions_for(set(), status, level) == []
+
+
+def test_every_history_entry_kind_has_its_domain_event():
+    assert set(TICKET_EVENTS) == set(EventKind)
+    assert {rule.event for rule in RULES} == set(EventKind) - {EventKind.CREATED}
+    assert all(isinstance(rule.event, EventKind) for rule in RULES)
