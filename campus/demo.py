@@ -27,7 +27,6 @@ from campus.models import (
     Campus,
     Category,
     Device,
-    DeviceType,
     Impact,
     Role,
     Room,
@@ -157,7 +156,7 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
         reporter = rng.choice(teachers_by_school[school.id])
         device = rng.choice(devices_by_school[id(school)]) if rng.random() < 0.85 else None
         category = (
-            CATEGORY_FOR_TYPE[DeviceType(device.type)]
+            CATEGORY_FOR_TYPE[device.type]
             if device
             else rng.choice([Category.ACCOUNT_LOGIN, Category.SOFTWARE_APP, Category.NETWORK_WIFI])
         )
@@ -173,7 +172,7 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
     demo_teacher, home = teachers[0], schools[0]
     for stop in ("new", "waiting", "in_progress", "escalated", "resolved"):
         device = rng.choice(devices_by_school[id(home)])
-        category = CATEGORY_FOR_TYPE[DeviceType(device.type)]
+        category = CATEGORY_FOR_TYPE[device.type]
         story.play(
             demo_teacher,
             device,

@@ -21,7 +21,7 @@ from campus.models import (
 )
 from campus.permissions import can_report
 from campus.tickets.photos import Upload, check_photos, store_photo
-from campus.tickets.services import TEXT_MAX, record_event
+from campus.tickets.transitions import TEXT_MAX, record_event
 from campus.unit_of_work import record
 
 TITLE_MAX = 200

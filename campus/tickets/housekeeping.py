@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from campus.events import TicketReleased
 from campus.extensions import db
-from campus.models import OPEN_STATUSES, Role, Ticket, TicketEvent, TicketStatus, User, utcnow
-from campus.permissions import can_be_assigned
-from campus.tickets.services import apply_rule
+from campus.models import OPEN_STATUSES, Ticket, TicketEvent, TicketStatus, User, utcnow
+from campus.permissions import can_be_assigned, manages_a_campus
+from campus.tickets.transitions import apply_rule
 from campus.tickets.workflow import STALE_DAYS, Action
 from campus.unit_of_work import record
 
@@ -59,7 +59,7 @@ def release_tickets(user: User, now: datetime | None = None) -> int:
     stale_l1 = select(Ticket).where(
         Ticket.l1_assignee_id == user.id, Ticket.status.in_(OPEN_STATUSES)
     )
-    if user.active and user.role == Role.CAMPUS_MANAGER:
+    if manages_a_campus(user):  # still a manager: only the campuses they left
         stale_l1 = stale_l1.where(Ticket.campus_id.not_in(user.campus_ids))
     for ticket in db.session.scalars(stale_l1).all():
         before = ticket.snapshot()

@@ -16,7 +16,7 @@ from campus.tickets.actions import ACTIONS, ActionSpec
 from campus.tickets.forms import AssignForm, EscalateForm, ResolveForm
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, same_model_history, solution_of
-from campus.tickets.services import available_actions
+from campus.tickets.transitions import available_actions
 from campus.tickets.workflow import Action
 from campus.unit_of_work import StaleVersion, work
 

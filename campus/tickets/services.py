@@ -1,153 +1,28 @@
-"""Every ticket action: check the workflow table and the actor, change, record the event.
+"""Every ticket action a person takes: its own conditions and changes, on top of one row of
+the workflow table (campus/tickets/transitions.py checks the row, moves the ticket, writes
+the history and records the domain event).
 
 Services flush and record domain events, never commit: the unit of work
 (campus/unit_of_work.py) commits once, and the handlers follow the events. Each takes
 `now` so that tests and the demo can tell a ticket's life at any time.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from campus.events import TICKET_EVENTS
-from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
-from campus.extensions import db
-from campus.labels import ACTION_LABELS, STATUS_LABELS
-from campus.models import (
-    FaultAnalysis,
-    Ticket,
-    TicketEvent,
-    User,
-    utcnow,
+from campus.exceptions import ErrorCollector, InvalidInput
+from campus.models import FaultAnalysis, Ticket, TicketEvent, User
+from campus.permissions import can_be_assigned
+from campus.tickets.transitions import (
+    TEXT_MAX,
+    InvalidTransition,
+    apply_rule,
+    reopen_window_open,
 )
-from campus.permissions import can_be_assigned, sides_of
-from campus.tickets.workflow import (
-    REOPEN_DAYS,
-    RESPONSES,
-    SUPPORT_SIDES,
-    Action,
-    Rule,
-    Side,
-    actions_for,
-    known_elsewhere,
-    rule_for,
-)
-from campus.unit_of_work import record
+from campus.tickets.workflow import REOPEN_DAYS, Action
 
-
-class InvalidTransition(Conflict):
-    """The action is not possible in the ticket's current state."""
-
-
-TEXT_MAX = 10_000
 ANALYSIS_FIELDS = ("symptoms", "steps_tried", "device_data", "reproduce")
-
-
-# --- the workflow ------------------------------------------------------------
-
-
-def record_event(
-    ticket, actor, kind, now, old_status, new_status, old_level, new_level, text="", internal=False
-) -> TicketEvent:
-    event = TicketEvent(
-        actor=actor,
-        kind=kind,
-        created_at=now,
-        old_status=old_status,
-        new_status=new_status,
-        old_level=old_level,
-        new_level=new_level,
-        text=text,
-        internal=internal,
-    )
-    ticket.events.append(event)
-    ticket.updated_at = now
-    return event
-
-
-def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
-    """Why the action is refused, in one sentence the user understands."""
-    name = ACTION_LABELS[action]
-    if not sides:
-        return NotAllowed(_l("You may not change this ticket."))
-    if action == Action.CLAIM and ticket.assignee is not None:
-        return InvalidTransition(
-            _l("Already taken by %(name)s.", name=ticket.assignee.display_name)
-        )
-    if not known_elsewhere(action, sides):
-        return NotAllowed(_l("You cannot “%(action)s” on this ticket.", action=name))
-    return InvalidTransition(
-        _l(
-            "“%(action)s” is not possible while the ticket is “%(status)s” at level %(level)d.",
-            action=name,
-            status=STATUS_LABELS[ticket.status],
-            level=ticket.level,
-        )
-    )
-
-
-def _authorize(actor: User | None, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
-    sides = {Side.SYSTEM} if actor is None else sides_of(actor, ticket)
-    rule = rule_for(action, sides, ticket.status, ticket.level)
-    if rule is None:
-        raise _refusal(actor, ticket, action, sides)
-    return rule, sides
-
-
-def _text(rule: Rule, text: str | None) -> str:
-    text = (text or "").strip()
-    if rule.text_required and not text:
-        raise InvalidInput(_l("Please write a text for this step."), "text")
-    if len(text) > TEXT_MAX:
-        raise InvalidInput(_l("The text is too long."), "text")
-    return text
-
-
-def apply_rule(
-    actor: User | None,
-    ticket: Ticket,
-    action: Action,
-    text: str | None,
-    now: datetime | None,
-    check=None,
-    then=None,
-) -> TicketEvent:
-    """Run one row of the workflow table: check, move, write the history, record the
-    domain event. `check` adds the action's own conditions and changes and runs before
-    anything is written; `then` adds to the history entry before the event is recorded."""
-    now = (now or utcnow()).astimezone(UTC)
-    rule, sides = _authorize(actor, ticket, action)
-    text = _text(rule, text)
-    before = ticket.snapshot()
-    if check is not None:
-        check(rule, sides, now)
-    old_status, old_level = ticket.status, ticket.level
-    ticket.status = rule.target(ticket.status)
-    if rule.unassigned_to is not None and ticket.assignee is None:
-        ticket.status = rule.unassigned_to
-    if rule.to_level is not None:
-        ticket.level = rule.to_level
-    if rule.side in SUPPORT_SIDES and action in RESPONSES and ticket.first_response_at is None:
-        ticket.first_response_at = now
-    event = record_event(
-        ticket,
-        actor,
-        rule.event,
-        now,
-        old_status,
-        ticket.status,
-        old_level,
-        ticket.level,
-        text,
-        rule.internal,
-    )
-    if then is not None:
-        then(event)
-    db.session.flush()
-    record(
-        TICKET_EVENTS[rule.event](at=now, ticket=ticket, actor=actor, before=before, trail=event)
-    )
-    return event
 
 
 def _take(ticket: Ticket, user: User) -> None:
@@ -281,7 +156,7 @@ def reopen(actor: User, ticket: Ticket, text: str, now: datetime | None = None) 
     """The teacher says it is not solved (within 14 days): back to the campus manager."""
 
     def check(_rule, _sides, when):
-        if not _reopen_window_open(ticket, when):
+        if not reopen_window_open(ticket, when):
             raise InvalidTransition(
                 _l(
                     "Tickets can be reopened within %(days)d days of their resolution; "
@@ -306,23 +181,6 @@ def cancel(actor: User, ticket: Ticket, text: str = "", now: datetime | None = N
         ticket.closed_at = when
 
     return apply_rule(actor, ticket, Action.CANCEL, text, now, check)
-
-
-def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) -> list[Action]:
-    """What the ticket page offers `actor` now: the table's actions, minus those whose own
-    condition already rules them out (a reopen after the deadline)."""
-    now = now or utcnow()
-    actions = actions_for(sides_of(actor, ticket), ticket.status, ticket.level)
-    if Action.REOPEN in actions and not _reopen_window_open(ticket, now):
-        actions.remove(Action.REOPEN)
-    return actions
-
-
-def _reopen_window_open(ticket: Ticket, now: datetime) -> bool:
-    now = now.astimezone(UTC)
-    return ticket.resolved_at is not None and now - ticket.resolved_at.astimezone(UTC) <= timedelta(
-        days=REOPEN_DAYS
-    )
 
 
 def _still_assignable(user: User | None, ticket: Ticket) -> User | None:

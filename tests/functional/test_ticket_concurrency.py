@@ -8,6 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from campus.extensions import db
 from campus.models import Ticket, User
 from campus.tickets import services
+from campus.tickets.transitions import InvalidTransition
 
 
 def test_a_stale_claim_is_refused_and_says_who_has_it(app, world, as_user):
@@ -58,7 +59,7 @@ def test_two_managers_claiming_at_once_on_real_connections(app, world):
                 services.claim(user, ticket)
                 db.session.commit()
                 outcomes[user_id] = "won"
-            except (StaleDataError, services.InvalidTransition):
+            except (StaleDataError, InvalidTransition):
                 db.session.rollback()
                 outcomes[user_id] = "refused"
             finally:
@@ -137,7 +138,7 @@ def test_resolve_and_escalate_at_the_same_moment_leave_one_consistent_outcome(ap
                     services.escalate(user, ticket, ANALYSIS)
                 db.session.commit()
                 outcomes[kind] = "won"
-            except (StaleDataError, services.InvalidTransition):
+            except (StaleDataError, InvalidTransition):
                 db.session.rollback()
                 outcomes[kind] = "refused"
             finally:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from campus.extensions import db
 from campus.models import Device, Ticket, TicketStatus, User, utcnow
 from campus.tickets import services
+from campus.tickets.transitions import InvalidTransition
 from tests.conftest import field_errors
 from tests.tickets_helpers import ANALYSIS
 
@@ -199,7 +200,7 @@ def test_reopen_after_14_days_is_refused(world):
     db.session.commit()
     try:
         services.reopen(world.teacher, ticket, "Doch nicht.")
-    except services.InvalidTransition as error:
+    except InvalidTransition as error:
         assert "14" in str(error.message)
     else:
         raise AssertionError("reopen after 14 days was accepted")

@@ -22,7 +22,7 @@ from campus.reports.facts import rebuild_facts
 from campus.tickets import services
 from campus.tickets.filing import report_ticket
 from campus.tickets.housekeeping import close_stale
-from campus.tickets.services import available_actions
+from campus.tickets.transitions import available_actions
 from campus.tickets.workflow import Action
 from campus.unit_of_work import work
 from tests.tickets_helpers import ANALYSIS
