@@ -126,7 +126,7 @@ def prepare(env: dict) -> dict[str, list[str]]:
     from flask_migrate import upgrade
 
     from campus import create_app
-    from campus.api.tokens import create_token
+    from campus.auth.tokens import create_token
     from campus.demo import seed_demo
     from campus.extensions import db
     from campus.models import Role, User

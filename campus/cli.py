@@ -171,7 +171,7 @@ def import_devices_command(file, school_ref, dry_run, create_rooms, skip_refused
 @with_appcontext
 def create_token_command(email, name):
     """Print a new API token for the user with this email (shown only this once)."""
-    from campus.api.tokens import create_token
+    from campus.auth.tokens import create_token
 
     user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:

@@ -15,10 +15,34 @@ present, so every field is `required` in the document.
 from collections.abc import Mapping
 from datetime import datetime
 
-from marshmallow import EXCLUDE, Schema, fields
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from marshmallow.validate import OneOf
 
 from campus.models import Category, Impact, TicketStatus
+
+# --- fields that read JSON, with translated messages ------------------------------------
+
+WHOLE_NUMBER = _l("Must be a whole number.")
+
+
+class Translated:
+    """Error messages translated when they are raised: declared lazily (`_l`) here, they
+    would otherwise reach marshmallow as lazy objects instead of text."""
+
+    def make_error(self, key: str, **kwargs) -> ValidationError:
+        return ValidationError(str(self.error_messages[key]).format(**kwargs))
+
+
+class Text(Translated, fields.String):
+    default_error_messages = {"invalid": _l("Must be text.")}
+
+
+class Number(Translated, fields.Integer):
+    pass
+
+
+# --- what Campus sends -------------------------------------------------------------------
 
 
 class Shape(Schema):

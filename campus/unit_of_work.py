@@ -30,9 +30,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from campus.events import Event
-from campus.exceptions import Conflict, DomainError
+from campus.exceptions import Conflict, DomainError, FieldErrors
 from campus.extensions import db
-from campus.formhelpers import attach_error
 
 Handler = Callable[[Event], None]
 
@@ -67,6 +66,7 @@ class UnitOfWork:
     session: Session
     pending: list[Event] = field(default_factory=list)  # after-commit handlers still owed
     committed: list[Event] = field(default_factory=list)
+    depth: int = 0  # open work() blocks; an inner one joins the outer
 
     def record(self, event: Event) -> None:
         """The change behind `event` happened: its in-transaction handlers follow now."""
@@ -74,9 +74,10 @@ class UnitOfWork:
         for handler in Handlers._for(handlers.in_transaction, event):
             try:
                 handler(event)
-            except DomainError:
-                raise
             except Exception as error:
+                if as_refusal(error) is not None:
+                    raise  # a refusal (or a stale version) is the user's to read, as is
+
                 current_app.logger.exception(
                     "in-transaction handler %s failed for %s",
                     getattr(handler, "__qualname__", handler),
@@ -92,8 +93,11 @@ class UnitOfWork:
             self.pending.append(event)
 
     def commit(self) -> None:
-        """Commit once, then run the after-commit handlers of what was committed."""
-        self.session.commit()  # the session's after_commit hook moves pending -> committed
+        """Commit once (the session's after_commit hook moves pending -> committed)."""
+        self.session.commit()
+
+    def follow_up(self) -> None:
+        """After a commit: run the after-commit handlers of what was committed."""
         events, self.committed = self.committed, []
         handlers = _handlers()
         for event in events:
@@ -107,7 +111,7 @@ class UnitOfWork:
                         getattr(handler, "__qualname__", handler),
                         type(event).__name__,
                     )
-                    self.session.rollback()
+                    self.session.rollback()  # whatever the handler left half done
 
     def rollback(self) -> None:
         self.session.rollback()
@@ -140,8 +144,12 @@ def _move_to_committed(session: Session) -> None:
         uow.pending.clear()
 
 
-@sa_event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
+@sa_event.listens_for(Session, "after_transaction_end")
+def _forget_pending(session: Session, transaction) -> None:
+    """The outermost transaction ended: what it committed moved on (after_commit above),
+    what it rolled back must never be followed up. A savepoint's end changes nothing."""
+    if transaction.nested or transaction.parent is not None:
+        return
     uow = session.info.get("campus_uow")
     if uow is not None:
         uow.pending.clear()
@@ -155,8 +163,9 @@ def as_refusal(error: Exception) -> DomainError | None:
     if isinstance(error, DomainError):
         return error
     if isinstance(error, StaleDataError):
+        # Tickets are the only versioned rows (Ticket.version).
         return StaleVersion(
-            _l("Someone else changed this just now. Please check it and try again.")
+            _l("Someone else changed this ticket just now. Please check it and try again.")
         )
     return None
 
@@ -178,11 +187,19 @@ def work(form=None) -> Iterator[Attempt]:
     campus/errors.py to answer.
     """
     uow = current()
-    uow.committed.clear()  # committed outside a unit of work (tests, shells): not ours
     attempt = Attempt()
-    try:
+    if uow.depth:  # inside another unit of work: join it; the outer one commits or not
         yield attempt
-        uow.commit()
+        attempt.ok = True
+        return
+    uow.committed.clear()  # committed outside a unit of work (tests, shells): not ours
+    uow.depth += 1
+    try:
+        try:
+            yield attempt
+            uow.commit()
+        finally:
+            uow.depth -= 1
     except Exception as error:
         uow.rollback()
         refusal = as_refusal(error)
@@ -196,3 +213,15 @@ def work(form=None) -> Iterator[Attempt]:
         attach_error(form, refusal)
         return
     attempt.ok = True
+    uow.follow_up()  # outside the block: a handler may open a unit of work of its own
+
+
+def attach_error(form, error: DomainError) -> None:
+    """Show a refusal next to its field(s), or above the form if it has none."""
+    errors = error.errors if isinstance(error, FieldErrors) else {error.field: error.message}
+    for name, message in errors.items():
+        target = getattr(form, name, None) if name else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, str(message)]
+        else:
+            form.form_errors.append(str(message))

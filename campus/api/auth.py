@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import Unauthorized
 
 from campus.api import bp
-from campus.api.tokens import record_use, token_for, use_is_recorded
+from campus.auth.tokens import record_use, token_for, use_is_recorded
 from campus.extensions import limiter
 from campus.models import User, utcnow
 from campus.unit_of_work import work

@@ -6,14 +6,23 @@ The response objects themselves are in campus/schemas.py.
 """
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import EXCLUDE, Schema, fields
 from marshmallow.validate import OneOf, Range
 
 from campus.models import Category, Impact, TicketStatus
-from campus.schemas import CampusSchema, DeviceSchema, SchoolSchema, Shape, TicketSchema
+from campus.schemas import (
+    WHOLE_NUMBER,
+    CampusSchema,
+    DeviceSchema,
+    Number,
+    SchoolSchema,
+    Shape,
+    Text,
+    TicketSchema,
+    Translated,
+)
 
 MAX_PER_PAGE = 100
-WHOLE_NUMBER = _l("Must be a whole number.")
 
 
 class Choice(OneOf):
@@ -25,14 +34,6 @@ class Choice(OneOf):
 
     def _format_error(self, value) -> str:
         return str(self.message)
-
-
-class Translated:
-    """Error messages translated when they are raised: declared lazily (`_l`) here, they
-    would otherwise reach marshmallow as lazy objects instead of text."""
-
-    def make_error(self, key: str, **kwargs) -> ValidationError:
-        return ValidationError(str(self.error_messages[key]).format(**kwargs))
 
 
 class QueryField(Translated):
@@ -87,14 +88,6 @@ class TicketQuery(PageQuery):
 
 class DeviceQuery(PageQuery):
     school_id = WholeNumber()
-
-
-class Text(Translated, fields.String):
-    default_error_messages = {"invalid": _l("Must be text.")}
-
-
-class Number(Translated, fields.Integer):
-    pass
 
 
 class NewTicketSchema(Schema):

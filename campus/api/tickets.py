@@ -17,11 +17,11 @@ from sqlalchemy.orm import selectinload
 from campus.api import bp
 from campus.api.auth import api_user
 from campus.api.errors import answers
-from campus.api.shapes import NewTicketSchema, Text, TicketPageSchema, TicketQuery, page_args
+from campus.api.shapes import NewTicketSchema, TicketPageSchema, TicketQuery, page_args
 from campus.extensions import db
 from campus.models import Ticket, TicketEvent
 from campus.permissions import can_view_ticket, sees_internal, visible_tickets
-from campus.schemas import TicketSchema, TicketWithEventsSchema
+from campus.schemas import Text, TicketSchema, TicketWithEventsSchema
 from campus.tickets.actions import ACTIONS
 from campus.tickets.filing import report_ticket
 from campus.tickets.workflow import Action
@@ -110,7 +110,7 @@ def ticket_detail(ticket: Ticket):
 
 # --- actions ---------------------------------------------------------------------------------
 
-ACTION_NAMES = [action.value for action in ACTIONS]
+ACTION_NAMES = [action.value for action in Action if action in ACTIONS]  # the table's order
 UNKNOWN_ACTION = _l("Unknown action; use one of: %(actions)s.", actions=", ".join(ACTION_NAMES))
 
 
@@ -128,7 +128,7 @@ class ActionRequestSchema(Schema):
     action = Text(
         required=True,
         validate=ActionChoice(ACTION_NAMES),
-        error_messages={"required": UNKNOWN_ACTION},
+        error_messages={"required": UNKNOWN_ACTION, "invalid": UNKNOWN_ACTION},
     )
 
     @post_load(pass_original=True)

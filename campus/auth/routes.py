@@ -12,10 +12,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from campus.api.tokens import create_token, revoke_token, tokens_of
 from campus.auth import bp, lockout
 from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
 from campus.auth.services import authenticate, change_password, set_locale
+from campus.auth.tokens import create_token, revoke_token, tokens_of
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import ApiToken

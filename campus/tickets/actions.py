@@ -12,86 +12,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from marshmallow import Schema, post_load
-from marshmallow import fields as f
+from marshmallow import Schema
+from wtforms import SelectChoice
 
 from campus.extensions import db
 from campus.labels import ACTION_LABELS
 from campus.models import Ticket, TicketEvent, User
+from campus.permissions import assignable_people
 from campus.tickets import services
+from campus.tickets.commands import (
+    Analysis,
+    Assignment,
+    AssignmentBody,
+    EscalationBody,
+    NoBody,
+    NoInput,
+    Resolution,
+    ResolutionBody,
+    TextBody,
+    WithText,
+)
 from campus.tickets.forms import AssignForm, ConfirmActionForm, EscalateForm, ResolveForm, TextForm
 from campus.tickets.services import ANALYSIS_FIELDS
 from campus.tickets.workflow import Action
-
-# --- commands: what each action needs ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NoInput:
-    """A one-button action (take on, confirm)."""
-
-
-@dataclass(frozen=True)
-class WithText:
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class Resolution(WithText):
-    l1_capable: bool = False  # the system house's judgement, level 2 only
-
-
-@dataclass(frozen=True)
-class Assignment:
-    assignee_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The structured fault analysis an escalation carries."""
-
-    symptoms: str = ""
-    steps_tried: str = ""
-    device_data: str = ""
-    reproduce: str = ""
-
-
-# --- API bodies: the same commands as JSON -------------------------------------------------
-
-
-class NoBody(Schema):
-    pass
-
-
-class TextBody(Schema):
-    text = f.String(load_default="", metadata={"description": "The message or reason."})
-
-
-class ResolutionBody(TextBody):
-    l1_capable = f.Boolean(
-        load_default=False, metadata={"description": "Level 2: could level 1 have solved it?"}
-    )
-
-
-class AssignmentBody(Schema):
-    assignee_id = f.Integer(required=True, metadata={"description": "The colleague's user id."})
-
-
-class AnalysisSchema(Schema):
-    symptoms = f.String(load_default="")
-    steps_tried = f.String(load_default="")
-    device_data = f.String(load_default="")
-    reproduce = f.String(load_default="")
-
-
-class EscalationBody(Schema):
-    analysis = f.Nested(AnalysisSchema, required=True)
-
-    @post_load
-    def flatten(self, data, **_kwargs):
-        return data["analysis"]
-
 
 # --- the registry ----------------------------------------------------------------------
 
@@ -109,6 +54,10 @@ class ActionSpec:
     support_label: str | None = None
     support_hint: str | None = None
     button: str = "primary"  # the button's look on the ticket page
+    # What the form needs from the ticket (choices, prefilled data); `fresh`: not posted.
+    prepare: Callable[[Any, Ticket, bool], None] | None = None
+    # What to say when someone else acted on the ticket in the same moment and was first.
+    conflict: Callable[[Ticket], str | None] | None = None
 
     @property
     def label(self) -> str:
@@ -135,12 +84,57 @@ class ActionSpec:
         """A button without input (take on, confirm)."""
         return not fields(self.command)
 
+    def form_for(self, ticket: Ticket, *, posted: bool) -> Any:
+        """The page's form for this action on `ticket` (posted: read from the request)."""
+        form = self.form(prefix=self.action.value, **({} if posted else {"formdata": None}))
+        if self.prepare is not None:
+            self.prepare(form, ticket, not posted)
+        return form
+
     def command_from_body(self, loaded: dict) -> Any:
         return self.command(**loaded)
 
     def take(self, actor: User, ticket: Ticket, command) -> TicketEvent:
         """Carry out the action (the service checks the workflow and the actor)."""
         return self.run(actor, ticket, command)
+
+    def conflict_message(self, ticket: Ticket) -> str:
+        """Why the action lost a race, as the ticket now stands."""
+        message = self.conflict(ticket) if self.conflict is not None else None
+        return message or str(
+            _l("Someone else changed this ticket just now. Please check it and try again.")
+        )
+
+
+# --- what the forms need from the ticket ----------------------------------------------------
+
+
+def _assignees(form, ticket: Ticket, _fresh: bool) -> None:
+    people = db.session.scalars(assignable_people(ticket).order_by(User.display_name))
+    form.assignee_id.choices = [SelectChoice(u.id, u.display_name) for u in people]
+
+
+def _level_two_judgement(form, ticket: Ticket, _fresh: bool) -> None:
+    if ticket.level != 2:
+        del form.l1_capable  # only the system house judges whether level 1 could have
+
+
+def _device_data(form, ticket: Ticket, fresh: bool) -> None:
+    if fresh and ticket.device is not None:
+        device = ticket.device
+        facts = [
+            (_("Inventory number"), device.inventory_number),
+            (_("Model"), device.model),
+            (_("Serial number"), device.serial_number),
+            (_("Room"), device.room),
+        ]
+        form.device_data.data = "\n".join(f"{name}: {value}" for name, value in facts if value)
+
+
+def _taken_by(ticket: Ticket) -> str | None:
+    if ticket.assignee is None:
+        return None
+    return _("Already taken by %(name)s.", name=ticket.assignee.display_name)
 
 
 def _assign(actor: User, ticket: Ticket, command: Assignment) -> TicketEvent:
@@ -172,6 +166,7 @@ ACTIONS: dict[Action, ActionSpec] = {
             lambda actor, ticket, _c: services.claim(actor, ticket),
             _l("You have taken on the ticket."),
             button="success",
+            conflict=_taken_by,
         ),
         ActionSpec(
             Action.CONFIRM,
@@ -210,6 +205,7 @@ ACTIONS: dict[Action, ActionSpec] = {
             ),
             _l("The ticket is resolved; the teacher is asked to confirm."),
             _l("Describe the solution; the teacher confirms it or reopens the ticket."),
+            prepare=_level_two_judgement,
         ),
         _text_action(
             Action.RETURN,
@@ -242,6 +238,7 @@ ACTIONS: dict[Action, ActionSpec] = {
             AssignmentBody,
             _assign,
             _l("The ticket has been assigned."),
+            prepare=_assignees,
         ),
         ActionSpec(
             Action.ESCALATE,
@@ -254,6 +251,7 @@ ACTIONS: dict[Action, ActionSpec] = {
             _l("The ticket has been escalated to the system house."),
             _l("Your precise analysis lets the system house narrow the fault down fast."),
             button="warning",
+            prepare=_device_data,
         ),
     )
 }

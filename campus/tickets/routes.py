@@ -4,16 +4,14 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
-from wtforms import SelectChoice
 
 from campus.devices.services import needs_replacement
 from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
-from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, User
-from campus.permissions import assignable_people, can_view_ticket, is_support, sees_internal
+from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto
+from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
-from campus.tickets.forms import AssignForm, EscalateForm, ResolveForm
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, same_model_history, solution_of
 from campus.tickets.transitions import available_actions
@@ -36,37 +34,13 @@ def _visible_ticket_or_404(ticket_id: int) -> Ticket:
     return ticket
 
 
-def _assignee_choices(ticket: Ticket) -> list[SelectChoice]:
-    users = db.session.scalars(assignable_people(ticket).order_by(User.display_name))
-    return [SelectChoice(u.id, u.display_name) for u in users]
-
-
-def _prepare(form, ticket: Ticket, fresh: bool = False):
-    """What an action's form needs from the ticket: the colleagues, the device's data."""
-    if isinstance(form, AssignForm):
-        form.assignee_id.choices = _assignee_choices(ticket)
-    if isinstance(form, ResolveForm) and ticket.level != 2:
-        del form.l1_capable  # only the system house judges whether level 1 could have
-    if fresh and isinstance(form, EscalateForm) and ticket.device is not None:
-        device = ticket.device
-        facts = [
-            (_("Inventory number"), device.inventory_number),
-            (_("Model"), device.model),
-            (_("Serial number"), device.serial_number),
-            (_("Room"), device.room),
-        ]
-        form.device_data.data = "\n".join(f"{name}: {value}" for name, value in facts if value)
-    return form
-
-
 def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = None) -> dict:
     forms = {}
     for action in allowed:
         if posted and posted[0] == action:
             forms[action] = posted[1]
         elif action in ACTIONS:
-            form = ACTIONS[action].form(formdata=None, prefix=action.value)
-            forms[action] = _prepare(form, ticket, fresh=True)
+            forms[action] = ACTIONS[action].form_for(ticket, posted=False)
     return forms
 
 
@@ -91,7 +65,6 @@ def _render_ticket(
         same_model=same_model,
         replace=replace,
         solution_of=solution_of,
-        forms=forms,
         offered=[(ACTIONS[action], forms[action]) for action in ACTIONS if action in forms],
         error=error,
         is_support=is_support(current_user),
@@ -111,7 +84,7 @@ def act(ticket_id: int, action: str):
     spec: ActionSpec | None = ACTIONS.get(action)  # type: ignore[call-overload]
     if spec is None:
         abort(404)
-    form = _prepare(spec.form(prefix=spec.action.value), ticket)
+    form = spec.form_for(ticket, posted=True)
     if not form.validate_on_submit():
         return _render_ticket(ticket, (spec.action, form), status=422)
     with work(form) as attempt:

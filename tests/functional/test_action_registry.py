@@ -21,7 +21,7 @@ PEOPLE = ("reporter", "manager", "system_house")
 
 @pytest.fixture
 def token_for(app):
-    from campus.api.tokens import create_token
+    from campus.auth.tokens import create_token
 
     def make(user):
         _record, token = create_token(user, user, "Registry")
@@ -52,7 +52,8 @@ def api_body(action: Action, form: dict) -> dict:
         if isinstance(field, fields.Nested):
             body[name] = {k: v for k, v in values.items() if k not in declared}
         elif name in values:
-            body[name] = values[name]
+            value = values[name]
+            body[name] = int(value) if isinstance(field, fields.Integer) else value
     return body
 
 

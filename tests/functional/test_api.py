@@ -16,7 +16,7 @@ from tests.tickets_helpers import ANALYSIS
 
 @pytest.fixture
 def token_for(app):
-    from campus.api.tokens import create_token
+    from campus.auth.tokens import create_token
 
     def make(user):
         _record, token = create_token(user, user, "Test")
@@ -485,3 +485,26 @@ def test_the_webhook_message_is_the_documented_ticket_shape(app, client, world, 
     assert message["occurred_at"].endswith("+00:00")
     seen = client.get(f"/api/v1/tickets/{ticket.id}", headers=token_for(world.manager)).json
     assert message["ticket"] == {k: v for k, v in seen.items() if k != "events"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"action": "assign"}, "assignee_id", "Bitte wählen Sie eine Person, die auf diesem Level"),
+        ({"action": "escalate"}, "analysis", "Bitte die Fehleranalyse als Objekt"),
+        ({"action": "escalate", "analysis": []}, "analysis", "Bitte die Fehleranalyse"),
+        ({"action": "reply", "text": 5}, "text", "Muss ein Text sein."),
+        ({"action": 5}, "action", "Unbekannte Aktion; möglich sind: claim, assign, reply"),
+    ],
+)
+def test_a_refused_action_body_says_what_to_send_in_the_users_language(
+    client, world, token_for, body, field, message
+):
+    ticket = world.ticket("in_progress")
+    response = client.post(
+        f"/api/v1/tickets/{ticket.id}/actions", headers=token_for(world.manager), json=body
+    )
+    assert response.status_code == 400, response.json
+    assert response.json["error"]["fields"][field].startswith(message), response.json
+    db.session.refresh(ticket)
+    assert [e.kind for e in ticket.events] == ["created", "claimed"]  # nothing changed

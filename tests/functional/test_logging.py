@@ -7,7 +7,7 @@ from tests.conftest import PASSWORD
 
 
 def test_requests_are_logged_as_json_lines_without_secrets(app, client, world, capsys):
-    from campus.api.tokens import create_token
+    from campus.auth.tokens import create_token
     from campus.extensions import db
     from campus.logs import init_logging
 

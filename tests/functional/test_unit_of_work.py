@@ -152,3 +152,45 @@ def test_a_school_moving_to_another_campus_puts_its_tickets_back_into_the_queue(
     )
     assert ticket.events[-1].kind == "released"
     assert facts_match_a_rebuild()
+
+
+def test_a_unit_of_work_inside_another_joins_it(app, world):
+    """Only the outer block commits; a refusal inside undoes the outer block's work too."""
+    ticket = world.ticket("new")
+    with pytest.raises(InvalidInput), work():
+        services.claim(world.manager, ticket)
+        with work() as inner:
+            services.note(world.manager, ticket, "Schaue ich mir an.")
+        assert inner.ok
+        with work():
+            services.wait(world.manager, ticket, " ")  # refused: no text
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket.id)
+    assert (ticket.status, [e.kind for e in ticket.events]) == (TicketStatus.NEW, ["created"])
+
+
+def test_a_stale_version_in_a_handler_is_a_conflict_not_a_server_error(app, world, as_user):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    ticket = world.ticket("in_progress")
+
+    def raced(_event):
+        raise StaleDataError("someone was first")
+
+    with extra_handler(app, "in_transaction", e.TicketEscalated, raced):
+        response = escalate_on_the_page(as_user, world, ticket)
+    assert response.status_code == 409
+    assert "Jemand anderes hat dieses Ticket gerade geändert" in response.text
+
+
+def test_a_savepoint_rolled_back_keeps_what_the_change_owes_after_the_commit(
+    app, world, as_user, receiver
+):
+    add_webhook(as_user, world, receiver.url)
+    ticket = world.ticket("in_progress")
+    with work():
+        services.escalate(world.manager, ticket, ANALYSIS)
+        savepoint = db.session.begin_nested()
+        services.note(world.manager, ticket, "Wird gleich verworfen.")
+        savepoint.rollback()
+    assert len(receiver.received) == 1  # the escalation was still sent after the commit
