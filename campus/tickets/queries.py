@@ -13,14 +13,22 @@ from campus.models import (
     Device,
     EventKind,
     Impact,
-    Role,
     School,
     Ticket,
     TicketStatus,
     User,
     utcnow,
 )
-from campus.permissions import visible_tickets
+from campus.permissions import (
+    is_admin,
+    level_two_staff,
+    managers,
+    manages_a_campus,
+    report_campus_ids,
+    visible_schools,
+    visible_tickets,
+    works_at_level_two,
+)
 
 IMPACT_ORDER = case(
     {Impact.BLOCKING.value: 0, Impact.IMPAIRED.value: 1, Impact.MINOR.value: 2},
@@ -48,12 +56,10 @@ class TicketFilter:
 
 def default_filter(user: User) -> TicketFilter:
     """Each role's first view: managers their open level-1 work, the system house its queue."""
-    if user.role == Role.CAMPUS_MANAGER:
+    if manages_a_campus(user):
         return TicketFilter(status="open", level=1)
-    if user.role == Role.SYSTEM_HOUSE:
+    if works_at_level_two(user):
         return TicketFilter(status="open", level=2)
-    if user.role == Role.TEACHER:
-        return TicketFilter(sort="newest")
     return TicketFilter(sort="newest")
 
 
@@ -177,38 +183,23 @@ def filter_from_args(args, user: User) -> TicketFilter:
 
 def filter_options(user: User) -> dict:
     """The choices in the filter bar, limited to what the user can see."""
-    if user.role == Role.CAMPUS_MANAGER:
-        campus_ids = user.campus_ids
-        assignees = [
-            u
-            for u in db.session.scalars(
-                select(User)
-                .join(User.managed_campuses)
-                .where(Campus.id.in_(campus_ids), User.active.is_(True))
-                .order_by(User.display_name)
-                .distinct()
-            )
-        ]
-    else:
-        campus_ids = None
-        assignees = (
-            list(
-                db.session.scalars(
-                    select(User)
-                    .where(User.role == Role.SYSTEM_HOUSE, User.active.is_(True))
-                    .order_by(User.display_name)
-                )
-            )
-            if user.role in (Role.SYSTEM_HOUSE, Role.ADMIN)
-            else []
+    people = select(User).order_by(User.display_name)
+    if manages_a_campus(user):
+        colleagues = managers(people).where(
+            User.managed_campuses.any(Campus.id.in_(user.campus_ids))
         )
-    schools_query = select(School).order_by(School.name)
+    elif works_at_level_two(user) or is_admin(user):
+        colleagues = level_two_staff(people)
+    else:
+        colleagues = None
+    campus_ids = report_campus_ids(user) if manages_a_campus(user) else None
     campuses_query = select(Campus).order_by(Campus.name)
     if campus_ids is not None:
-        schools_query = schools_query.where(School.campus_id.in_(campus_ids))
         campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
     return {
-        "schools": db.session.scalars(schools_query).all(),
+        "schools": db.session.scalars(
+            visible_schools(user, select(School).order_by(School.name))
+        ).all(),
         "campuses": db.session.scalars(campuses_query).all(),
-        "assignees": assignees,
+        "assignees": db.session.scalars(colleagues).all() if colleagues is not None else [],
     }
