@@ -189,3 +189,16 @@ def as_user(app):
         return browser
 
     return log_in
+
+
+@pytest.fixture
+def token_for(app):
+    """API headers with a fresh personal token of `user`."""
+    from campus.auth.tokens import create_token
+
+    def make(user):
+        _record, token = create_token(user, user, "Test")
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make

@@ -19,18 +19,6 @@ from tests.functional.test_ticket_actions import STATES, form_data, user_for
 PEOPLE = ("reporter", "manager", "system_house")
 
 
-@pytest.fixture
-def token_for(app):
-    from campus.auth.tokens import create_token
-
-    def make(user):
-        _record, token = create_token(user, user, "Registry")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def situation(world, action: Action) -> tuple[str, str, Rule]:
     """The first state (in the tests' order) and person the workflow lets take `action`."""
     for state in STATES:

@@ -14,18 +14,6 @@ from campus.permissions import visible_tickets
 from tests.tickets_helpers import ANALYSIS
 
 
-@pytest.fixture
-def token_for(app):
-    from campus.auth.tokens import create_token
-
-    def make(user):
-        _record, token = create_token(user, user, "Test")
-        db.session.commit()
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
-
-
 def conforms(data, schema_name: str) -> None:
     """Check a real response against the OpenAPI document the app generates."""
     document = api.spec.to_dict()
