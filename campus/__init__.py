@@ -40,9 +40,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from campus import models  # noqa: F401 - every table known to db and Alembic
+    from campus import (
+        database,
+        models,  # noqa: F401 - every table known to db and Alembic
+    )
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(_root() / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -129,6 +133,13 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
         format_datetime(value, fmt) if value else "–"
     )
+
+    @app.before_request
+    def _settle_locale():
+        # Chosen once, while the user is loaded anyway: after a unit of work's commit the
+        # user row is expired, and a first translation then would read it again.
+        if request.endpoint != "static":
+            get_locale()
 
     @app.context_processor
     def inject_locale():

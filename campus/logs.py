@@ -10,7 +10,7 @@ import sys
 import time
 
 from flask import Flask, g, request
-from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 
 logger = logging.getLogger("campus.requests")
 
@@ -48,9 +48,9 @@ def init_logging(app: Flask) -> None:
     def _log_request(response):
         if request.endpoint == "static":
             return response
-        user = getattr(g, "api_user", None)
-        if user is None and current_user and current_user.is_authenticated:
-            user = current_user
+        # Whoever this request was for, if anyone: read without loading anything again
+        # (after the commit the user row is expired; its identity is still known).
+        user = getattr(g, "api_user", None) or g.get("_login_user")
         fields = {
             "request_id": g.get("request_id", ""),
             "method": request.method,
@@ -59,7 +59,7 @@ def init_logging(app: Flask) -> None:
             "duration_ms": round(
                 (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
             ),
-            "user_id": user.id if user is not None else None,
+            "user_id": _identity(user),
         }
         logger.info(
             "%s %s %s %sms",
@@ -70,3 +70,11 @@ def init_logging(app: Flask) -> None:
             extra={"fields": fields},
         )
         return response
+
+
+def _identity(user) -> int | None:
+    """The database id of a loaded user; None for anonymous visitors."""
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    if state is None or state.identity is None:
+        return None
+    return state.identity[0]

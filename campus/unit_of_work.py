@@ -29,6 +29,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from campus.database import finished_writing, ready_to_write, writing
 from campus.events import Event
 from campus.exceptions import Conflict, DomainError, FieldErrors
 from campus.extensions import db
@@ -192,12 +193,14 @@ def work(form=None) -> Iterator[Attempt]:
         yield attempt
         attempt.ok = True
         return
+    ready_to_write(uow.session)
     uow.committed.clear()  # committed outside a unit of work (tests, shells): not ours
     uow.depth += 1
     try:
         try:
-            yield attempt
-            uow.commit()
+            with writing():
+                yield attempt
+                uow.commit()
         finally:
             uow.depth -= 1
     except Exception as error:
@@ -213,6 +216,7 @@ def work(form=None) -> Iterator[Attempt]:
         attach_error(form, refusal)
         return
     attempt.ok = True
+    finished_writing()
     uow.follow_up()  # outside the block: a handler may open a unit of work of its own
 
 

@@ -136,10 +136,13 @@ def record_change(before: Facts | None, ticket: Ticket, excluded: set[str] | Non
             row = changes[pk]
             for column, amount in facts.vector:
                 row[column] += sign * amount
-    for pk, row in changes.items():
-        row = {column: n for column, n in row.items() if n}
-        if row:
-            _add(dict(zip(PRIMARY_KEY, pk, strict=True)), row)
+    rows = [
+        {**ZERO_ROW, **dict(zip(PRIMARY_KEY, pk, strict=True)), **amounts}
+        for pk, amounts in changes.items()
+        if any(amounts.values())
+    ]
+    if rows:
+        db.session.execute(_upsert_statement(), rows)  # one round trip for all rows
 
 
 # --- the handlers of the domain events that change what the reports count ----------------
@@ -200,10 +203,6 @@ def _upsert_statement():
             set_={c: report_days.c[c] + statement.excluded[c] for c in VALUE_COLUMNS},
         )
     return _UPSERTS[dialect]
-
-
-def _add(where: dict, amounts: dict[str, int]) -> None:
-    db.session.execute(_upsert_statement(), {**ZERO_ROW, **where, **amounts})
 
 
 def rebuild_facts(batch: int = 5000, session=None) -> int:

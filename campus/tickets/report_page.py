@@ -58,7 +58,6 @@ def report():
     if not can_report(current_user):
         abort(403)
     form = ReportForm()
-    form.device_id.choices = _device_choices(current_user.school_id)
     if request.method == "GET":
         form.device_id.data = request.args.get("device", type=int)
         form.room.data = request.args.get("room", "")
@@ -82,15 +81,14 @@ def report():
                 photos=uploads,
                 upload_folder=current_app.config["UPLOAD_FOLDER"],
             )
+            number, ticket_id = ticket.number, ticket.id  # not read again after the commit
         if filed.ok:
             flash(
-                _(
-                    "Your report #%(number)s has been sent to your campus manager.",
-                    number=ticket.number,
-                ),
+                _("Your report #%(number)s has been sent to your campus manager.", number=number),
                 "success",
             )
-            return redirect(url_for("tickets.detail", ticket_id=ticket.id))
+            return redirect(url_for("tickets.detail", ticket_id=ticket_id))
+    form.device_id.choices = _device_choices(current_user.school_id)  # only to show the form
     return render_template(
         "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
     ), form_status(form)

@@ -36,7 +36,9 @@ TEXT_MAX = 10_000
 def record_event(
     ticket, actor, kind, now, old_status, new_status, old_level, new_level, text="", internal=False
 ) -> TicketEvent:
+    # Through the event's side: a ticket's history that is not loaded stays unloaded.
     event = TicketEvent(
+        ticket=ticket,
         actor=actor,
         kind=kind,
         created_at=now,
@@ -47,7 +49,7 @@ def record_event(
         text=text,
         internal=internal,
     )
-    ticket.events.append(event)
+    db.session.add(event)
     ticket.updated_at = now
     return event
 

@@ -148,16 +148,21 @@ def send_soon(delivery_ids: list[int]) -> None:
     mode = current_app.config.get("WEBHOOK_DELIVERY", "thread")
     if mode == "off":
         return
-    app = current_app._get_current_object()
 
     def run():
-        with app.app_context(), work():  # a job: its own context, session and unit of work
+        with work():  # a job: its own unit of work
             for delivery in db.session.scalars(
                 select(WebhookDelivery).where(WebhookDelivery.id.in_(delivery_ids))
             ):
                 attempt(delivery)
 
     if mode == "inline":
-        run()
-    else:
-        threading.Thread(target=run, daemon=True).start()
+        run()  # in the request's session, after its unit of work has committed
+        return
+    app = current_app._get_current_object()
+
+    def in_background():
+        with app.app_context():  # its own context and session
+            run()
+
+    threading.Thread(target=in_background, daemon=True).start()

@@ -1,0 +1,89 @@
+"""SQLite that holds up with several app processes: WAL, a busy timeout, and write
+transactions that take the write lock when they begin.
+
+SQLite lets one writer at a time. With its default (deferred) transactions, a request
+reads first and asks for the write lock only when it writes; two requests that read at
+once then cannot both write, and one fails at once with "database is locked" or, worse,
+both compute the same next ticket number. So a transaction that will write begins with
+`BEGIN IMMEDIATE`: it waits (up to the busy timeout) for the lock before it reads
+anything, and its reads then see the latest committed state. Read-only transactions stay
+deferred and, in WAL mode, never wait for a writer.
+
+A transaction is taken as writing when it belongs to a request that may change something
+(POST, PUT, PATCH, DELETE) or begins inside a unit of work (`campus/unit_of_work.py`,
+CLI commands and jobs). PostgreSQL needs none of this and is left alone.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+_writing: ContextVar[bool] = ContextVar("campus_sqlite_writing", default=False)
+BUSY_TIMEOUT_MS = 30_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@event.listens_for(Engine, "connect")
+def _on_connect(dbapi_connection, _record) -> None:
+    if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
+        return
+    # SQLAlchemy emits BEGIN itself (below), so that it can choose IMMEDIATE.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")  # a file database; memory ones say "memory"
+    cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on power loss
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _on_begin(connection) -> None:
+    if connection.dialect.name != "sqlite":
+        return
+    immediate = _writing.get()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.info["campus_immediate"] = immediate
+
+
+def ready_to_write(session) -> None:
+    """Before a unit of work: end a read-only SQLite transaction that began deferred, so
+    that the writing one begins with the lock (a deferred one could not take it later
+    once another process has written)."""
+    if not session.in_transaction() or session.get_bind().dialect.name != "sqlite":
+        return
+    if session.connection().info.get("campus_immediate"):
+        return
+    if session.new or session.dirty or session.deleted:
+        return  # changes made before the unit of work: keep them in their transaction
+    session.commit()
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block take SQLite's write lock when they begin."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def finished_writing() -> None:
+    """The request's change is committed: what it still reads needs no write lock."""
+    _writing.set(False)
+
+
+def init_app(app: Flask) -> None:
+    """Requests that may change something write; the others only read."""
+
+    @app.before_request
+    def _mark_writing_requests():
+        _writing.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _forget(_exc):
+        _writing.set(False)
