@@ -14,8 +14,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from campus.auth import bp, lockout
 from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
-from campus.auth.services import authenticate, change_password, set_locale
+from campus.auth.services import change_password, check_credentials, record_login, set_locale
 from campus.auth.tokens import create_token, revoke_token, tokens_of
+from campus.database import reads_first
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import ApiToken
@@ -24,6 +25,7 @@ from campus.urls import is_safe_url
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_first
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -39,15 +41,17 @@ def login():
                 )
             )
             return render_template("auth/login.html", form=form), 429
-        with work(form) as attempt:
-            user = authenticate(email, form.password.data)
-        if attempt.ok and user is not None:
+        user = check_credentials(email, form.password.data)
+        if user is not None:
+            with work(form) as attempt:
+                record_login(user)
+        if user is not None and attempt.ok:
             lockout.clear(email)
             session.clear()  # a fresh session for the fresh login
             login_user(user, remember=form.remember.data)
             target = request.args.get("next")
             return redirect(target if is_safe_url(target) else url_for("main.index"))
-        if attempt.ok:  # unknown email or wrong password: the same answer, the same count
+        if user is None:  # unknown email or wrong password: the same answer, the same count
             lockout.record_failure(email, address)
             form.password.errors.append(_("Email or password is not correct."))
     return render_template("auth/login.html", form=form), form_status(form)

@@ -19,16 +19,28 @@ def _dummy_hash() -> str:
     return generate_password_hash("campus-no-such-user")
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (never says which part was wrong)."""
+def check_credentials(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (never says which part was wrong).
+    Only reads: the slow password hash is checked outside any write lock."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
     if user is None:
         check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.active:
         return None
+    return user
+
+
+def record_login(user: User) -> None:
     user.last_login_at = utcnow()
     db.session.flush()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Check the credentials and record the login (for the command line and tests)."""
+    user = check_credentials(email, password)
+    if user is not None:
+        record_login(user)
     return user
 
 
