@@ -1,7 +1,6 @@
 """The ticket page and its actions (report form: report_page.py; lists: lists.py)."""
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
@@ -96,14 +95,10 @@ def act(ticket_id: int, action: str):
     if isinstance(refusal, FieldErrors | InvalidInput):
         return _render_ticket(ticket, (spec.action, form), status=422)
     form.form_errors.clear()  # shown above the page instead
-    message = refusal.message
     ticket = _visible_ticket_or_404(ticket_id)  # as it stands now, after the rollback
-    if isinstance(refusal, StaleVersion):
-        # Someone acted on the same ticket in the same moment and was first.
-        if spec.action == Action.CLAIM and ticket.assignee is not None:
-            message = _("Already taken by %(name)s.", name=ticket.assignee.display_name)
-        else:
-            message = _("Someone else changed this ticket just now. Please check it and try again.")
+    message = (
+        spec.conflict_message(ticket) if isinstance(refusal, StaleVersion) else refusal.message
+    )
     return _render_ticket(ticket, (spec.action, form), error=message, status=refusal.status_code)
 
 

@@ -194,3 +194,30 @@ def test_a_savepoint_rolled_back_keeps_what_the_change_owes_after_the_commit(
         services.note(world.manager, ticket, "Wird gleich verworfen.")
         savepoint.rollback()
     assert len(receiver.received) == 1  # the escalation was still sent after the commit
+
+
+def test_an_action_that_loses_the_race_is_refused_with_a_reason_and_writes_nothing(world, as_user):
+    """Someone else's change lands between this request's read and its write (the version
+    moves under it): a 409 with a reason, and nothing of the loser is kept."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    ticket_id = world.ticket("in_progress").id
+
+    def someone_was_faster(session, _context, _instances):
+        session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(version=Ticket.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+    manager = as_user(world.manager)
+    event.listen(Session, "before_flush", someone_was_faster, once=True)
+    response = manager.post(f"/tickets/{ticket_id}/reply", data={"reply-text": "Komme gleich."})
+    assert response.status_code == 409
+    assert "Jemand anderes hat dieses Ticket gerade geändert" in response.text
+    assert "Komme gleich." in response.text  # the text is still in the form to send again
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket_id)
+    assert [e.kind for e in ticket.events] == ["created", "claimed"]
