@@ -82,19 +82,25 @@ class TicketView:
         return getattr(self._ticket, name)
 
 
+def _load(ticket_id: int) -> Ticket:
+    """The ticket with its history, as it stands; 404 if the user may not see it."""
+    ticket = db.session.get(
+        Ticket,
+        ticket_id,
+        options=[selectinload(Ticket.events).selectinload(TicketEvent.actor)],
+        populate_existing=True,
+    )
+    if ticket is None or not can_view_ticket(api_user(), ticket):
+        abort(404, _("No such ticket."))
+    return ticket
+
+
 def visible_ticket(view):
     """Load the ticket of `ticket_id` with its history; 404 if the user may not see it."""
 
     @wraps(view)
     def loaded(*args, ticket_id: int, **kwargs):
-        ticket = db.session.get(
-            Ticket,
-            ticket_id,
-            options=[selectinload(Ticket.events).selectinload(TicketEvent.actor)],
-        )
-        if ticket is None or not can_view_ticket(api_user(), ticket):
-            abort(404, _("No such ticket."))
-        return view(*args, ticket=ticket, **kwargs)
+        return view(*args, ticket=_load(ticket_id), **kwargs)
 
     return loaded
 
@@ -182,6 +188,6 @@ def _action_bodies() -> dict:
 def ticket_action(request, ticket: Ticket):
     """Take a workflow action (who may take which, when: the workflow table)"""
     spec, command = request
-    with work():
-        spec.take(api_user(), ticket, command)
-    return TicketView(ticket)
+    ticket_id = ticket.id
+    spec.carry_out(api_user(), ticket, command, reload=lambda: _load(ticket_id))
+    return TicketView(_load(ticket_id))

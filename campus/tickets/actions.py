@@ -37,6 +37,7 @@ from campus.tickets.commands import (
 from campus.tickets.forms import AssignForm, ConfirmActionForm, EscalateForm, ResolveForm, TextForm
 from campus.tickets.services import ANALYSIS_FIELDS
 from campus.tickets.workflow import Action
+from campus.unit_of_work import Attempt, StaleVersion, work
 
 # --- the registry ----------------------------------------------------------------------
 
@@ -58,6 +59,9 @@ class ActionSpec:
     prepare: Callable[[Any, Ticket, bool], None] | None = None
     # What to say when someone else acted on the ticket in the same moment and was first.
     conflict: Callable[[Ticket], str | None] | None = None
+    # Adds to the ticket without deciding on its state (a reply, a note): when someone else
+    # changed the ticket in the same moment, it is taken once more on the ticket as it is.
+    commutes: bool = False
 
     @property
     def label(self) -> str:
@@ -97,6 +101,23 @@ class ActionSpec:
     def take(self, actor: User, ticket: Ticket, command) -> TicketEvent:
         """Carry out the action (the service checks the workflow and the actor)."""
         return self.run(actor, ticket, command)
+
+    def carry_out(self, actor: User, ticket: Ticket, command, reload, form=None) -> Attempt:
+        """Take the action as one unit of work (see `work`); an action that commutes is
+        tried once more, on `reload()`'s ticket, if it lost a race."""
+        try:
+            with work(form) as attempt:
+                self.take(actor, ticket, command)
+        except StaleVersion:  # raised only without a form
+            if not self.commutes:
+                raise
+        else:
+            if attempt.ok or not (self.commutes and isinstance(attempt.error, StaleVersion)):
+                return attempt
+            form.form_errors.clear()
+        with work(form) as attempt:
+            self.take(actor, reload(), command)
+        return attempt
 
     def conflict_message(self, ticket: Ticket) -> str:
         """Why the action lost a race, as the ticket now stands."""
@@ -182,12 +203,14 @@ ACTIONS: dict[Action, ActionSpec] = {
             services.reply,
             _l("Your reply has been sent."),
             _l("Visible to the teacher and the support side."),
+            commutes=True,
         ),
         _text_action(
             Action.NOTE,
             services.note,
             _l("The internal note has been saved."),
             _l("Only for campus managers and the system house; never shown to the teacher."),
+            commutes=True,
         ),
         _text_action(
             Action.WAIT,

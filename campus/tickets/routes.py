@@ -15,7 +15,7 @@ from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, same_model_history, solution_of
 from campus.tickets.transitions import available_actions
 from campus.tickets.workflow import Action
-from campus.unit_of_work import StaleVersion, work
+from campus.unit_of_work import StaleVersion
 
 
 def _visible_ticket_or_404(ticket_id: int) -> Ticket:
@@ -86,8 +86,13 @@ def act(ticket_id: int, action: str):
     form = spec.form_for(ticket, posted=True)
     if not form.validate_on_submit():
         return _render_ticket(ticket, (spec.action, form), status=422)
-    with work(form) as attempt:
-        spec.take(current_user, ticket, spec.command_from_form(form))
+    attempt = spec.carry_out(
+        current_user,
+        ticket,
+        spec.command_from_form(form),
+        reload=lambda: _visible_ticket_or_404(ticket_id),
+        form=form,
+    )
     if attempt.ok:
         flash(spec.done, "success")
         return redirect(url_for("tickets.detail", ticket_id=ticket.id))

@@ -214,10 +214,57 @@ def test_an_action_that_loses_the_race_is_refused_with_a_reason_and_writes_nothi
 
     manager = as_user(world.manager)
     event.listen(Session, "before_flush", someone_was_faster, once=True)
-    response = manager.post(f"/tickets/{ticket_id}/reply", data={"reply-text": "Komme gleich."})
+    response = manager.post(f"/tickets/{ticket_id}/wait", data={"wait-text": "Welcher Raum?"})
     assert response.status_code == 409
     assert "Jemand anderes hat dieses Ticket gerade geändert" in response.text
-    assert "Komme gleich." in response.text  # the text is still in the form to send again
+    assert "Welcher Raum?" in response.text  # the text is still in the form to send again
     db.session.expire_all()
     ticket = db.session.get(Ticket, ticket_id)
     assert [e.kind for e in ticket.events] == ["created", "claimed"]
+
+
+@pytest.mark.parametrize("through", ["page", "api"])
+def test_a_reply_that_loses_the_race_is_sent_once_more_and_kept_once(
+    world, as_user, token_for, through
+):
+    """A reply adds to the ticket without deciding on its state: when someone else changed
+    the ticket in the same moment, it is taken again on the ticket as it now is."""
+    from sqlalchemy import event, update
+    from sqlalchemy.orm import Session
+
+    ticket_id = world.ticket("in_progress").id
+    manager = as_user(world.manager)
+    headers = token_for(world.manager)
+
+    raced = []
+
+    def someone_was_faster(session, _context, _instances):
+        if raced or not any(isinstance(o, Ticket) for o in session.dirty):
+            return  # only the first flush that writes the ticket loses the race
+        raced.append(True)
+        session.execute(
+            update(Ticket)
+            .where(Ticket.id == ticket_id)
+            .values(version=Ticket.version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+    event.listen(Session, "before_flush", someone_was_faster)
+    try:
+        if through == "page":
+            response = manager.post(f"/tickets/{ticket_id}/reply", data={"reply-text": "Komme."})
+            assert response.status_code == 302
+        else:
+            response = manager.post(
+                f"/api/v1/tickets/{ticket_id}/actions",
+                headers=headers,
+                json={"action": "reply", "text": "Komme."},
+            )
+            assert response.status_code == 200, response.json
+            assert [e["kind"] for e in response.json["events"]][-1] == "replied"
+    finally:
+        event.remove(Session, "before_flush", someone_was_faster)
+    assert raced  # the first try did lose the race
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket_id)
+    assert [e.kind for e in ticket.events] == ["created", "claimed", "replied"]
