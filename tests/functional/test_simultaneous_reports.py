@@ -121,6 +121,17 @@ def _file_and_reply_at_once(base: str, tokens: list[str]) -> list[tuple[str, int
     return results
 
 
+def _against_live_server(database_url: str, tokens: list[str], tmp_path: Path):
+    """Start gunicorn on the database, let the teachers work at once, stop it."""
+    server, base, output = _serve(database_url, tmp_path / "gunicorn.log")
+    try:
+        return _file_and_reply_at_once(base, tokens)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        output.close()
+
+
 def _check(results, numbers, replies):
     failures = [(kind, status, body) for kind, status, body in results if status >= 300]
     assert failures == [], failures[:5]
@@ -146,14 +157,7 @@ def test_simultaneous_reports_on_sqlite_are_all_kept(tmp_path, make_user, make_s
     with live.app_context():
         db.create_all()
         tokens = _teachers_with_tokens(make_user, make_school)  # into the live database
-        server, base, output = _serve(url, tmp_path / "gunicorn.log")
-        try:
-            results = _file_and_reply_at_once(base, tokens)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            output.close()
-        _check(results, *_stored())
+        _check(_against_live_server(url, tokens, tmp_path), *_stored())
         db.session.remove()
         db.engine.dispose()
 
@@ -163,11 +167,5 @@ def test_simultaneous_reports_on_postgresql_are_all_kept(app, tmp_path, make_use
         pytest.skip("needs PostgreSQL: run with make test-postgres")
     tokens = _teachers_with_tokens(make_user, make_school)
     db.session.commit()
-    server, base, output = _serve(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path / "gunicorn.log")
-    try:
-        results = _file_and_reply_at_once(base, tokens)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        output.close()
+    results = _against_live_server(app.config["SQLALCHEMY_DATABASE_URI"], tokens, tmp_path)
     _check(results, *_stored())

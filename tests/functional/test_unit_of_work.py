@@ -196,15 +196,19 @@ def test_a_savepoint_rolled_back_keeps_what_the_change_owes_after_the_commit(
     assert len(receiver.received) == 1  # the escalation was still sent after the commit
 
 
-def test_an_action_that_loses_the_race_is_refused_with_a_reason_and_writes_nothing(world, as_user):
-    """Someone else's change lands between this request's read and its write (the version
-    moves under it): a 409 with a reason, and nothing of the loser is kept."""
+@contextmanager
+def someone_is_faster(ticket_id: int):
+    """The first flush that writes the ticket finds its version moved on (as if another
+    request had committed in between); yields a list that holds True once that happened."""
     from sqlalchemy import event, update
     from sqlalchemy.orm import Session
 
-    ticket_id = world.ticket("in_progress").id
+    raced: list[bool] = []
 
-    def someone_was_faster(session, _context, _instances):
+    def move_the_version(session, _context, _instances):
+        if raced or not any(isinstance(o, Ticket) for o in session.dirty):
+            return
+        raced.append(True)
         session.execute(
             update(Ticket)
             .where(Ticket.id == ticket_id)
@@ -212,9 +216,21 @@ def test_an_action_that_loses_the_race_is_refused_with_a_reason_and_writes_nothi
             .execution_options(synchronize_session=False)
         )
 
+    event.listen(Session, "before_flush", move_the_version)
+    try:
+        yield raced
+    finally:
+        event.remove(Session, "before_flush", move_the_version)
+
+
+def test_an_action_that_loses_the_race_is_refused_with_a_reason_and_writes_nothing(world, as_user):
+    """Someone else's change lands between this request's read and its write (the version
+    moves under it): a 409 with a reason, and nothing of the loser is kept."""
+    ticket_id = world.ticket("in_progress").id
     manager = as_user(world.manager)
-    event.listen(Session, "before_flush", someone_was_faster, once=True)
-    response = manager.post(f"/tickets/{ticket_id}/wait", data={"wait-text": "Welcher Raum?"})
+    with someone_is_faster(ticket_id) as raced:
+        response = manager.post(f"/tickets/{ticket_id}/wait", data={"wait-text": "Welcher Raum?"})
+    assert raced
     assert response.status_code == 409
     assert "Jemand anderes hat dieses Ticket gerade geändert" in response.text
     assert "Welcher Raum?" in response.text  # the text is still in the form to send again
@@ -229,28 +245,10 @@ def test_a_reply_that_loses_the_race_is_sent_once_more_and_kept_once(
 ):
     """A reply adds to the ticket without deciding on its state: when someone else changed
     the ticket in the same moment, it is taken again on the ticket as it now is."""
-    from sqlalchemy import event, update
-    from sqlalchemy.orm import Session
-
     ticket_id = world.ticket("in_progress").id
     manager = as_user(world.manager)
     headers = token_for(world.manager)
-
-    raced = []
-
-    def someone_was_faster(session, _context, _instances):
-        if raced or not any(isinstance(o, Ticket) for o in session.dirty):
-            return  # only the first flush that writes the ticket loses the race
-        raced.append(True)
-        session.execute(
-            update(Ticket)
-            .where(Ticket.id == ticket_id)
-            .values(version=Ticket.version + 1)
-            .execution_options(synchronize_session=False)
-        )
-
-    event.listen(Session, "before_flush", someone_was_faster)
-    try:
+    with someone_is_faster(ticket_id) as raced:
         if through == "page":
             response = manager.post(f"/tickets/{ticket_id}/reply", data={"reply-text": "Komme."})
             assert response.status_code == 302
@@ -262,8 +260,6 @@ def test_a_reply_that_loses_the_race_is_sent_once_more_and_kept_once(
             )
             assert response.status_code == 200, response.json
             assert [e["kind"] for e in response.json["events"]][-1] == "replied"
-    finally:
-        event.remove(Session, "before_flush", someone_was_faster)
     assert raced  # the first try did lose the race
     db.session.expire_all()
     ticket = db.session.get(Ticket, ticket_id)
