@@ -1,5 +1,6 @@
 """`flask campus ...`: demo data and user management from the command line."""
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -121,6 +122,41 @@ def rebuild_report_facts_command():
     with command_work():
         read = rebuild_facts()
     click.echo(f"Report facts rebuilt from {read} ticket(s).")
+
+
+@campus_cli.command("generate")
+@click.option("--tickets", type=click.IntRange(0), default=100_000, show_default=True)
+@click.option("--campuses", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--schools", type=click.IntRange(1), default=160, show_default=True)
+@click.option("--managers", type=click.IntRange(1), help="Default: three per campus.")
+@click.option("--days", type=click.IntRange(1), default=365, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--password", help="Every generated user gets it; without it nobody can log in.")
+@with_appcontext
+def generate_command(tickets, campuses, schools, managers, days, seed, password):
+    """Fill an empty database with a whole city's year of tickets (benchmarks, trials)."""
+    from werkzeug.security import generate_password_hash
+
+    from campus.demo_city import DOMAIN, Shape, generate, is_empty
+
+    if schools < campuses:
+        raise click.BadParameter("every campus needs a school: give at least as many schools")
+    if not is_empty():
+        raise click.ClickException(
+            "The database already has users; generate fills an empty one "
+            "(a new SQLite file, or a new PostgreSQL database after `flask db upgrade`)."
+        )
+    shape = Shape(tickets, campuses, schools, managers or 3 * campuses, days=days, seed=seed)
+    hashed = (
+        generate_password_hash(password, method=User.password_method)
+        if password
+        else "pbkdf2:sha256:1000$generated$" + "0" * 64  # matches no password
+    )
+    with click.progressbar(length=tickets, label="Tickets", file=sys.stderr) as bar:
+        counts = generate(shape, hashed, bar.update)
+    click.echo(", ".join(f"{n:,} {what}" for what, n in counts.items()))
+    if password:
+        click.echo(f"Logins: admin@{DOMAIN}, manager-1@{DOMAIN}, lehrkraft-1-1@{DOMAIN}, ...")
 
 
 @campus_cli.command("import-devices")

@@ -17,9 +17,10 @@ CLI commands and jobs). PostgreSQL needs none of this and is left alone.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, date, datetime
 
 from flask import Flask, request
-from sqlalchemy import event
+from sqlalchemy import Table, TypeDecorator, event
 from sqlalchemy.engine import Engine
 
 _writing: ContextVar[bool] = ContextVar("campus_sqlite_writing", default=False)
@@ -97,3 +98,48 @@ def init_app(app: Flask) -> None:
     @app.teardown_request
     def _forget(_exc):
         _writing.set(False)
+
+
+def bulk_insert(connection, table: Table, rows: list[dict]) -> None:
+    """Write many rows at once, past the ORM: COPY on PostgreSQL, one executemany of plain
+    tuples on SQLite (values stored as SQLAlchemy stores them: UTC text, 0/1, ISO dates).
+    For generated data and rebuilt report facts; every row has the first row's keys."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    convert = [(c, _SQLITE_VALUE.get(python_type(table.c[c]))) for c in columns]
+    plain = [c for c, f in convert if f is None]
+    if len(plain) == len(columns):
+        values = [tuple(row[c] for c in columns) for row in rows]
+    else:
+        values = [
+            tuple(row[c] if f is None or row[c] is None else f(row[c]) for c, f in convert)
+            for row in rows
+        ]
+    marks = ", ".join("?" * len(columns))
+    connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+        values,
+    )
+
+
+def python_type(column) -> type:
+    """The Python type of a column's values (through a TypeDecorator to what it stores)."""
+    kind = column.type
+    return (kind.impl if isinstance(kind, TypeDecorator) else kind).python_type
+
+
+_SQLITE_VALUE = {
+    datetime: lambda value: value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
+    date: date.isoformat,
+    bool: int,
+}
