@@ -29,8 +29,9 @@ from campus.admin.services import (
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.guards import admin_required
-from campus.models import Campus, Device, Role, School, Ticket, User
+from campus.models import Campus, Device, Role, School, User
 from campus.reports.facts import excluded_categories
+from campus.reports.queries import tickets_on_record
 from campus.unit_of_work import work
 
 
@@ -42,7 +43,7 @@ def overview():
         "schools": db.session.scalar(db.select(func.count(School.id))),
         "users": db.session.scalar(db.select(func.count(User.id))),
         "devices": db.session.scalar(db.select(func.count(Device.id))),
-        "tickets": db.session.scalar(db.select(func.count(Ticket.id))),
+        "tickets": tickets_on_record(),  # from the report facts: a count(*) reads every ticket
     }
     return render_template("admin/overview.html", counts=counts)
 

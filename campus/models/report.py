@@ -12,6 +12,11 @@ from campus.models.base import Base
 
 DIMENSIONS = ("campus", "school", "manager", "device_type", "category")
 SPANS = ("day", "month")
+# Rows for the whole city (campus_id 0): the "city" dimension (one key, "") for the
+# summary and the month trend, and a copy of the dimensions that every campus shares.
+CITY = "city"
+CITY_WIDE = ("device_type", "category")
+ALL_CAMPUSES = 0
 
 COUNTS = (
     "recorded",

@@ -14,12 +14,21 @@ from dataclasses import dataclass
 from datetime import UTC, date
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
+from campus.database import bulk_insert
 from campus.events import DeviceChanged, SchoolMoved, TicketChanged
 from campus.extensions import db
 from campus.models import CategorySetting, Device, Ticket, TicketStatus
-from campus.models.report import BUCKET_BOUNDS, COUNTS, FIGURES, report_days
+from campus.models.report import (
+    ALL_CAMPUSES,
+    BUCKET_BOUNDS,
+    CITY,
+    CITY_WIDE,
+    COUNTS,
+    FIGURES,
+    report_days,
+)
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PRIMARY_KEY = ("dimension", "span", "day", "campus_id", "key")
@@ -136,9 +145,9 @@ def record_change(before: Facts | None, ticket: Ticket, excluded: set[str] | Non
             row = changes[pk]
             for column, amount in facts.vector:
                 row[column] += sign * amount
-    rows = [
+    rows = [  # in key order: two transactions never wait for each other's rows crosswise
         {**ZERO_ROW, **dict(zip(PRIMARY_KEY, pk, strict=True)), **amounts}
-        for pk, amounts in changes.items()
+        for pk, amounts in sorted(changes.items())
         if any(amounts.values())
     ]
     if rows:
@@ -177,13 +186,23 @@ def on_school_moved(event: SchoolMoved) -> None:
 
 
 def _row_keys(facts: Facts) -> list[tuple]:
-    """The primary keys of the rows a ticket counts in: its day's and its month's."""
-    month = facts.day.replace(day=1)
-    return [
+    """The primary keys of the rows a ticket counts in: its day's and its month's, for its
+    campus, and for the whole city where a city-wide reading would otherwise add up every
+    campus's rows (the summary, the month trend, categories and device types)."""
+    spans = (("day", facts.day), ("month", facts.day.replace(day=1)))
+    keys = [
         (dimension, span, day, facts.campus_id, key)
         for dimension, key in facts.keys
-        for span, day in (("day", facts.day), ("month", month))
+        for span, day in spans
     ]
+    keys += [
+        (dimension, span, day, ALL_CAMPUSES, key)
+        for dimension, key in facts.keys
+        if dimension in CITY_WIDE
+        for span, day in spans
+    ]
+    keys += [(CITY, span, day, ALL_CAMPUSES, "") for span, day in spans]
+    return keys
 
 
 _UPSERTS: dict[str, object] = {}
@@ -225,21 +244,21 @@ def rebuild_facts(batch: int = 5000, session=None) -> int:
             for column, amount in facts.vector:
                 row[column] += amount
     session.execute(delete(report_days))
-    _insert_rows(
-        session,
-        ({**dict(zip(PRIMARY_KEY, pk, strict=True)), **amounts} for pk, amounts in rows.items()),
-    )
+    _insert_rows(session, rows.items())
     session.flush()
     return read
 
 
-def _insert_rows(session, rows: Iterable[dict], chunk: int = 2000) -> None:
-    all_columns = [c.name for c in report_days.columns]
+def _insert_rows(session, rows: Iterable[tuple[tuple, dict]], chunk: int = 5000) -> None:
+    """Rows as (primary key, non-zero amounts); every other value column is 0."""
+    connection = session.connection()
     buffer = []
-    for row in rows:
-        buffer.append({name: row.get(name, 0) for name in all_columns})
+    for pk, amounts in rows:
+        row = dict(zip(PRIMARY_KEY, pk, strict=True))
+        row.update(ZERO_ROW)
+        row.update(amounts)
+        buffer.append(row)
         if len(buffer) >= chunk:
-            session.execute(insert(report_days), buffer)
+            bulk_insert(connection, report_days, buffer)
             buffer = []
-    if buffer:
-        session.execute(insert(report_days), buffer)
+    bulk_insert(connection, report_days, buffer)

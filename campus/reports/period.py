@@ -53,14 +53,46 @@ class Period:
             current = following
         return months
 
-    def spans(self) -> list[tuple[str, date, date]]:
-        """The period as report-fact ranges: whole months as "month" rows, the days of
-        partial months at either end as "day" rows."""
-        ranges = []
+    def spans(self, today: date | None = None) -> list[tuple[str, date, date]]:
+        """The period as report-fact ranges to add up (see fact_ranges)."""
+        return self.fact_ranges(today)[0]
+
+    def fact_ranges(
+        self, today: date | None = None
+    ) -> tuple[list[tuple[str, date, date]], list[tuple[str, date, date]]]:
+        """(add, subtract): the report-fact ranges whose sum is the period.
+
+        Whole months are read as "month" rows. A partial month at either end is read as
+        its days ("day" rows), or as its month row minus the days outside the period when
+        that reads fewer rows: the running month up to today is one month row, less the
+        days still to come, which hold nothing yet. Days after `today` count as empty
+        when choosing, but are always subtracted, so the sum is right whatever `today` is.
+        """
+
+        def rows(start: date, end: date) -> int:  # day rows that can exist in the range
+            return max(0, (min(end, today or end) - start).days + 1)
+
+        add, subtract = [], []
         for _label, first, last in self.month_days():
-            whole = first.day == 1 and (last + timedelta(days=1)).day == 1
-            ranges.append(("month", first, first) if whole else ("day", first, last))
-        return ranges
+            month = first.replace(day=1)
+            following = (month + timedelta(days=32)).replace(day=1)
+            if first == month and last == following - timedelta(days=1):
+                add.append(("month", month, month))
+                continue
+            outside = [
+                (start, end)
+                for start, end in (
+                    (month, first - timedelta(days=1)),
+                    (last + timedelta(days=1), following - timedelta(days=1)),
+                )
+                if start <= end
+            ]
+            if 1 + sum(rows(start, end) for start, end in outside) < rows(first, last):
+                add.append(("month", month, month))
+                subtract += [("day", start, end) for start, end in outside]
+            else:
+                add.append(("day", first, last))
+        return add, subtract
 
 
 def today_in_berlin(now: datetime | None = None) -> date:

@@ -30,8 +30,16 @@ from sqlalchemy import (
 
 from campus.extensions import db
 from campus.models import Campus, School, Ticket, User
-from campus.models.report import BUCKET_BOUNDS, COUNTS, bucket_columns, report_days
-from campus.reports.period import Period
+from campus.models.report import (
+    ALL_CAMPUSES,
+    BUCKET_BOUNDS,
+    CITY,
+    CITY_WIDE,
+    COUNTS,
+    bucket_columns,
+    report_days,
+)
+from campus.reports.period import Period, today_in_berlin
 
 GROUPINGS = ("campus", "school", "manager", "device_type", "category", "month")
 TIME_FIGURES = ("first_response", "resolution", "level2")
@@ -133,7 +141,7 @@ def month_of_day(period: Period):
     )
 
 
-def _facts_query(period: Period, scope: Scope, group_by: str | None):
+def _facts_query(period: Period, scope: Scope, group_by: str | None, ranges) -> Select:
     facts = report_days.c
     if group_by is None:
         key = literal("all")
@@ -143,18 +151,40 @@ def _facts_query(period: Period, scope: Scope, group_by: str | None):
         key = facts.key
     # "group_key", not "key": GROUP BY would pick the table's own key column.
     query = select(key.label("group_key"), *[func.sum(facts[c]).label(c) for c in VALUE_COLUMNS])
+    city_wide = scope.campus_ids is None
+    dimension = CITY if city_wide and group_by in (None, "month") else DIMENSION_OF[group_by]
     query = query.where(
-        facts.dimension == DIMENSION_OF[group_by],
+        facts.dimension == dimension,
         or_(
             *[
                 and_(facts.span == span, facts.day >= first, facts.day <= last)
-                for span, first, last in period.spans()
+                for span, first, last in ranges
             ]
         ),
     )
-    if scope.campus_ids is not None:
+    if not city_wide:
         query = query.where(facts.campus_id.in_(scope.campus_ids))
+    elif dimension in CITY_WIDE:
+        query = query.where(facts.campus_id == ALL_CAMPUSES)
     return query.group_by(literal_column("group_key"))
+
+
+def _summed(period: Period, scope: Scope, group_by: str | None) -> dict[str, list[int]]:
+    """Per group key, every value column summed over the period (see Period.fact_ranges)."""
+    today = today_in_berlin()
+    add, subtract = period.fact_ranges(today)
+    # Days after today hold no facts: nothing to take away there.
+    subtract = [(span, first, last) for span, first, last in subtract if first <= today]
+    sums = {
+        row[0]: [value or 0 for value in row[1:]]
+        for row in db.session.execute(_facts_query(period, scope, group_by, add))
+    }
+    if subtract:
+        for row in db.session.execute(_facts_query(period, scope, group_by, subtract)):
+            totals = sums.setdefault(row[0], [0] * len(VALUE_COLUMNS))
+            for index, value in enumerate(row[1:]):
+                totals[index] -= value or 0
+    return sums
 
 
 def percentile_from_histogram(counts: list[int], p_num: int, p_den: int) -> float | None:
@@ -171,10 +201,19 @@ def percentile_from_histogram(counts: list[int], p_num: int, p_den: int) -> floa
     return BUCKET_BOUNDS[-1]
 
 
-def _time_stats(row) -> dict[str, TimeStats]:
+COUNT_SLICE = slice(0, len(COUNTS))
+TIME_SLICES = {
+    figure: slice(
+        len(COUNTS) + index * len(BUCKET_BOUNDS), len(COUNTS) + (index + 1) * len(BUCKET_BOUNDS)
+    )
+    for index, figure in enumerate(TIME_FIGURES)
+}
+
+
+def _time_stats(values: list[int]) -> dict[str, TimeStats]:
     stats = {}
-    for figure in TIME_FIGURES:
-        counts = [int(row[c] or 0) for c in bucket_columns(figure)]
+    for figure, part in TIME_SLICES.items():
+        counts = values[part]
         n = sum(counts)
         if n:
             stats[figure] = TimeStats(
@@ -188,19 +227,32 @@ def _time_stats(row) -> dict[str, TimeStats]:
 # --- the figures -------------------------------------------------------------------
 
 
+def tickets_on_record() -> int:
+    """Every ticket ever filed, cancelled ones included: each counts once in the city's
+    month rows as recorded or cancelled, so this reads a row per month, not every ticket."""
+    facts = report_days.c
+    total = db.session.scalar(
+        select(func.sum(facts.recorded + facts.cancelled)).where(
+            facts.dimension == CITY, facts.span == "month", facts.campus_id == ALL_CAMPUSES
+        )
+    )
+    return int(total or 0)
+
+
 def resolution_counts(
     period: Period, scope: Scope, group_by: str | None = None
 ) -> list[ResolutionRow]:
-    """Every count and time figure per group, from one aggregate query over the facts."""
+    """Every count and time figure per group, from the summed facts (one or two queries)."""
     rows = []
-    for row in db.session.execute(_facts_query(period, scope, group_by)).mappings():
-        if all(not row[c] for c in COUNTS):
+    for key, values in _summed(period, scope, group_by).items():
+        counts = values[COUNT_SLICE]
+        if not any(counts):
             continue
         rows.append(
             ResolutionRow(
-                key=_key_text(row["group_key"]),
-                times=_time_stats(row),
-                **{c: int(row[c] or 0) for c in COUNTS},
+                key=_key_text(key),
+                times=_time_stats(values),
+                **{name: int(value) for name, value in zip(COUNTS, counts, strict=True)},
             )
         )
     return rows

@@ -67,3 +67,25 @@ def test_downgrade_to_base_leaves_an_empty_database(migrated):
     tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
     engine.dispose()
     assert tables == set()
+
+
+def test_the_city_wide_report_rows_are_derived_from_the_campus_rows(migrated):
+    """An installation from before the city-wide rows gets them, equal to a rebuild."""
+    from flask import current_app
+    from sqlalchemy import func, select
+
+    from campus.models import report_days
+    from tests.unit.test_report_queries import facts_match_a_rebuild
+
+    runner = current_app.test_cli_runner()
+    result = runner.invoke(
+        args=["campus", "generate", "--tickets=300", "--campuses=3", "--schools=5"]
+    )
+    assert result.exit_code == 0, result.output
+    downgrade(revision="5b2e7c1d9a40")  # the rows for the whole city go
+    city_rows = select(func.count()).select_from(report_days).where(report_days.c.campus_id == 0)
+    assert db.session.scalar(city_rows) == 0
+    db.session.commit()
+    upgrade()
+    assert db.session.scalar(city_rows) > 0
+    assert facts_match_a_rebuild()
