@@ -6,10 +6,8 @@ from pathlib import Path
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     format_date,
-    format_datetime,
     format_decimal,
     format_percent,
-    format_timedelta,
     get_locale,
     lazy_gettext,
 )
@@ -17,7 +15,6 @@ from flask_login import current_user
 
 from campus.config import load_config
 from campus.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from campus.models.base import utcnow
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -105,6 +102,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from campus import permissions
+    from campus.formats import format_age, format_datetime
     from campus.labels import label
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -125,14 +123,8 @@ def register_template_helpers(app: Flask) -> None:
         else format_decimal(value, "+#,##0.0;-#,##0.0")
     )
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
-    app.jinja_env.filters["age"] = lambda value: (
-        format_timedelta(value - utcnow(), granularity="minute", add_direction=True)
-        if value
-        else "–"
-    )
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
-        format_datetime(value, fmt) if value else "–"
-    )
+    app.jinja_env.filters["age"] = format_age
+    app.jinja_env.filters["datetime"] = format_datetime
 
     @app.before_request
     def _settle_locale():

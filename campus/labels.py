@@ -1,5 +1,6 @@
 """Human names for the domain's codes, translated (German first)."""
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from campus.models import Category, DeviceStatus, DeviceType, Impact, Role, TicketStatus
@@ -100,7 +101,14 @@ ALL_LABELS = {
 
 
 def label(kind: str, code: str | None) -> str:
-    """The translated name of a code, or the code itself if it has none."""
+    """The translated name of a code, or the code itself if it has none (looked up once
+    per request: a list of 25 tickets asks for the same few names a hundred times)."""
     if code is None:
         return ""
-    return str(ALL_LABELS[kind].get(code, code))
+    if not has_request_context():
+        return str(ALL_LABELS[kind].get(code, code))
+    cache = g.setdefault("_labels", {})
+    key = (kind, code)
+    if key not in cache:
+        cache[key] = str(ALL_LABELS[kind].get(code, code))
+    return cache[key]

@@ -12,6 +12,8 @@ from sqlalchemy import (
     Sequence,
     String,
     Text,
+    bindparam,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -83,6 +85,11 @@ def _in(column: str, enum: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(m.value) for m in enum)})"
 
 
+# Open tickets as a partial index's condition; a query uses such an index only when it
+# states the same condition with the values written out (Ticket.is_open_clause()).
+OPEN_CONDITION = f"status IN ({', '.join(repr(s.value) for s in OPEN_STATUSES)})"
+
+
 class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
@@ -96,11 +103,38 @@ class Ticket(Base):
         # Queues: a campus's or a school's tickets in a status, oldest or newest first.
         Index("ix_tickets_campus_status_created", "campus_id", "status", "created_at"),
         Index("ix_tickets_school_status_created", "school_id", "status", "created_at"),
+        # A school's tickets newest first (other devices of the same model, on a ticket).
+        Index("ix_tickets_school_created", "school_id", "created_at"),
         Index("ix_tickets_reporter_created", "reporter_id", "created_at"),
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_device_created", "device_id", "created_at"),
         # The system house's queue: tickets that were escalated, by status.
         Index("ix_tickets_level_status_created", "level", "status", "created_at"),
+        # Lists sorted by urgency (impact, then age), read in index order a page at a
+        # time: a campus's tickets in one status, and the open work of each level, for
+        # one campus or all (partial: only open tickets, a small part of all).
+        Index(
+            "ix_tickets_campus_status_impact", "campus_id", "status", "impact", "created_at", "id"
+        ),
+        Index(
+            "ix_tickets_open_campus_level_impact",
+            "campus_id",
+            "level",
+            "impact",
+            "created_at",
+            "id",
+            sqlite_where=text(OPEN_CONDITION),
+            postgresql_where=text(OPEN_CONDITION),
+        ),
+        Index(
+            "ix_tickets_open_level_impact",
+            "level",
+            "impact",
+            "created_at",
+            "id",
+            sqlite_where=text(OPEN_CONDITION),
+            postgresql_where=text(OPEN_CONDITION),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +197,15 @@ class Ticket(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @staticmethod
+    def is_open_clause():
+        """`status IN (open statuses)` with the values written into the SQL, so that the
+        open-ticket partial indexes apply (bound parameters would hide them)."""
+        values = [s.value for s in OPEN_STATUSES]
+        return Ticket.status.in_(
+            bindparam("open_statuses", values, expanding=True, literal_execute=True)
+        )
 
     def __repr__(self) -> str:
         return f"<Ticket {self.number} {self.status} L{self.level}>"

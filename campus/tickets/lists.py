@@ -1,17 +1,40 @@
 """The ticket lists: a teacher's own tickets and the support side's queues."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from campus.extensions import db
 from campus.models import Ticket
+from campus.pagination import BadCursor, KeysetPage, keyset_page
 from campus.permissions import works_a_queue
 from campus.tickets import bp
-from campus.tickets.queries import TicketFilter, filter_from_args, filter_options, ticket_query
+from campus.tickets.queries import (
+    LIST_OPTIONS,
+    SORT_COLUMNS,
+    TicketFilter,
+    filter_from_args,
+    filter_options,
+    ticket_query,
+)
 
 
-def _per_page() -> int:
-    return current_app.config["ITEMS_PER_PAGE"]
+def _page(query, sort: str) -> KeysetPage:
+    """The page the link asks for (after= / before=); the first one if its link is broken."""
+    columns, descending = SORT_COLUMNS[sort]
+    per_page = current_app.config["ITEMS_PER_PAGE"]
+    try:
+        return keyset_page(
+            query,
+            columns,
+            descending,
+            after=request.args.get("after"),
+            before=request.args.get("before"),
+            per_page=per_page,
+            options=LIST_OPTIONS,
+        )
+    except BadCursor:
+        flash(_("That page link is no longer valid; here is the first page."), "warning")
+        return keyset_page(query, columns, descending, per_page=per_page, options=LIST_OPTIONS)
 
 
 @bp.route("/mine")
@@ -20,8 +43,7 @@ def mine():
     query = ticket_query(current_user, TicketFilter(sort="newest")).where(
         Ticket.reporter_id == current_user.id
     )
-    page = db.paginate(query, per_page=_per_page(), error_out=False)
-    return render_template("tickets/mine.html", page=page)
+    return render_template("tickets/mine.html", page=_page(query, "newest"))
 
 
 @bp.route("/")
@@ -30,5 +52,5 @@ def queue():
     if not works_a_queue(current_user):
         return redirect(url_for("tickets.mine"))
     f = filter_from_args(request.args, current_user)
-    page = db.paginate(ticket_query(current_user, f), per_page=_per_page(), error_out=False)
+    page = _page(ticket_query(current_user, f), f.sort)
     return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user))

@@ -3,16 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, case, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from campus.extensions import db
 from campus.models import (
-    OPEN_STATUSES,
     Campus,
     Device,
     EventKind,
-    Impact,
     School,
     Ticket,
     TicketStatus,
@@ -30,12 +28,8 @@ from campus.permissions import (
     works_at_level_two,
 )
 
-IMPACT_ORDER = case(
-    {Impact.BLOCKING.value: 0, Impact.IMPAIRED.value: 1, Impact.MINOR.value: 2},
-    value=Ticket.impact,
-    else_=3,
-)
 SORTS = ("impact", "age", "newest")
+PAGE_ARGS = ("after", "before", "page")
 
 
 @dataclass
@@ -64,10 +58,10 @@ def default_filter(user: User) -> TicketFilter:
 
 
 def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Select:
-    """The tickets `user` may see, filtered and sorted, with what a list row shows loaded."""
+    """The tickets `user` may see, filtered (sorted by SORT_COLUMNS[f.sort])."""
     query = visible_tickets(user, select(Ticket))
     if f.status == "open":
-        query = query.where(Ticket.status.in_(OPEN_STATUSES))
+        query = query.where(Ticket.is_open_clause())
     elif f.status in set(TicketStatus):
         query = query.where(Ticket.status == f.status)
     if f.level in (1, 2):
@@ -96,18 +90,22 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
         if term.isdigit():
             conditions.append(Ticket.number == int(term))
         query = query.where(or_(*conditions))
-    if f.sort == "age":
-        query = query.order_by(Ticket.created_at, Ticket.id)
-    elif f.sort == "newest":
-        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    else:
-        query = query.order_by(IMPACT_ORDER, Ticket.created_at, Ticket.id)
-    return query.options(
-        selectinload(Ticket.school),
-        selectinload(Ticket.device),
-        selectinload(Ticket.assignee),
-        selectinload(Ticket.reporter),
-    )
+    return query
+
+
+# Each sort as columns that one index range can serve, for keyset pagination. The impact
+# values sort alphabetically in their order of urgency: blocking, impaired, minor.
+SORT_COLUMNS = {
+    "impact": ([Ticket.impact, Ticket.created_at, Ticket.id], False),
+    "age": ([Ticket.created_at, Ticket.id], False),
+    "newest": ([Ticket.created_at, Ticket.id], True),
+}
+# What a list row shows, joined into the page's one query (each is one row by key).
+LIST_OPTIONS = (
+    joinedload(Ticket.school),
+    joinedload(Ticket.device),
+    joinedload(Ticket.assignee),
+)
 
 
 def device_history(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
@@ -144,9 +142,9 @@ def same_model_history(user: User, device: Device, limit: int = 10) -> list[Tick
     same_model = select(Device.id).where(
         Device.school_id == device.school_id, Device.model == device.model, Device.id != device.id
     )
-    query = (
+    query = (  # the school's tickets newest first, until ten are about such a device
         select(Ticket)
-        .where(Ticket.device_id.in_(same_model))
+        .where(Ticket.school_id == device.school_id, Ticket.device_id.in_(same_model))
         .order_by(Ticket.created_at.desc())
         .limit(limit)
         .options(selectinload(Ticket.events), selectinload(Ticket.device))
@@ -163,8 +161,9 @@ def solution_of(ticket: Ticket) -> str:
 
 
 def filter_from_args(args, user: User) -> TicketFilter:
-    """The filter a queue URL asks for; no arguments at all give the role's default view."""
-    if not args:
+    """The filter a queue URL asks for; no arguments at all give the role's default view
+    (a page link of the default view carries only its position)."""
+    if all(name in PAGE_ARGS for name in args):
         return default_filter(user)
     sort = args.get("sort", "impact")
     return TicketFilter(
@@ -182,8 +181,9 @@ def filter_from_args(args, user: User) -> TicketFilter:
 
 
 def filter_options(user: User) -> dict:
-    """The choices in the filter bar, limited to what the user can see."""
-    people = select(User).order_by(User.display_name)
+    """The choices in the filter bar, limited to what the user can see (ids and names
+    only: the bar needs no whole rows)."""
+    people = select(User.id, User.display_name).order_by(User.display_name)
     if manages_a_campus(user):
         colleagues = managers(people).where(
             User.managed_campuses.any(Campus.id.in_(user.campus_ids))
@@ -193,13 +193,12 @@ def filter_options(user: User) -> dict:
     else:
         colleagues = None
     campus_ids = report_campus_ids(user) if manages_a_campus(user) else None
-    campuses_query = select(Campus).order_by(Campus.name)
+    campuses_query = select(Campus.id, Campus.name).order_by(Campus.name)
     if campus_ids is not None:
         campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
+    schools = visible_schools(user, select(School.id, School.name).order_by(School.name))
     return {
-        "schools": db.session.scalars(
-            visible_schools(user, select(School).order_by(School.name))
-        ).all(),
-        "campuses": db.session.scalars(campuses_query).all(),
-        "assignees": db.session.scalars(colleagues).all() if colleagues is not None else [],
+        "schools": db.session.execute(schools).all(),
+        "campuses": db.session.execute(campuses_query).all(),
+        "assignees": db.session.execute(colleagues).all() if colleagues is not None else [],
     }
