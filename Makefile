@@ -7,13 +7,14 @@ PORT   ?= 5000
 export FLASK_APP := wsgi
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve-prod test test-postgres lint format translations extract-messages update-messages db-upgrade seed clean
+.PHONY: help run serve-prod test test-postgres bench lint format translations extract-messages update-messages db-upgrade seed clean
 
 help:
 	@echo "make run     - set up .venv, migrate, load demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test    - install dev tools, lint, run the whole test suite"
 	@echo "make test-postgres - the whole test suite against PostgreSQL"
 	@echo "make serve-prod - gunicorn with config/gunicorn.conf.py (set CAMPUS_SECRET_KEY, CAMPUS_DATABASE_URL)"
+	@echo "make bench   - every page at 10k/100k/1M tickets, in-process and through gunicorn"
 	@echo "make lint    - ruff check + format check"
 	@echo "make extract-messages / update-messages - refresh translation catalogs"
 
@@ -67,6 +68,14 @@ test: $(VENV)/.installed-dev translations lint
 # CAMPUS_TEST_DATABASE_URL names (default: postgresql+psycopg://postgres@127.0.0.1:5432/test).
 test-postgres: $(VENV)/.installed-dev translations
 	$(BIN)/python -m tests.postgres_run
+
+# Benchmarks (not part of make test): datasets are generated once into $(BENCH_DATA).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--sizes 10000 --big-city ''".
+BENCH_DATA ?= /tmp/campus-bench
+bench: $(VENV)/.installed-dev translations
+	@command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null 2>&1 \
+	  || echo "bench: wrk not found; the load runs with Python threads"
+	BENCH_DATA=$(BENCH_DATA) $(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o campus/translations/messages.pot --no-location --sort-by-file --project Campus .

@@ -147,7 +147,7 @@ def same_model_history(user: User, device: Device, limit: int = 10) -> list[Tick
         .where(Ticket.school_id == device.school_id, Ticket.device_id.in_(same_model))
         .order_by(Ticket.created_at.desc())
         .limit(limit)
-        .options(selectinload(Ticket.events), selectinload(Ticket.device))
+        .options(selectinload(Ticket.events), joinedload(Ticket.device))
     )
     return list(db.session.scalars(visible_tickets(user, query)))
 

@@ -2,7 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from campus.devices.services import needs_replacement
 from campus.exceptions import FieldErrors, InvalidInput
@@ -23,6 +23,10 @@ def _visible_ticket_or_404(ticket_id: int) -> Ticket:
         Ticket,
         ticket_id,
         options=[
+            joinedload(Ticket.school),
+            joinedload(Ticket.device),
+            joinedload(Ticket.reporter),
+            joinedload(Ticket.assignee),
             selectinload(Ticket.events).selectinload(TicketEvent.actor),
             selectinload(Ticket.photos),
             selectinload(Ticket.analyses).selectinload(FaultAnalysis.author),
