@@ -6,8 +6,6 @@ from pathlib import Path
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import (
     format_date,
-    format_decimal,
-    format_percent,
     get_locale,
     lazy_gettext,
 )
@@ -102,25 +100,26 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     from campus import permissions
-    from campus.formats import format_age, format_datetime
+    from campus.formats import (
+        format_age,
+        format_at_most,
+        format_datetime,
+        format_duration,
+        format_number,
+        format_percent,
+    )
     from campus.labels import label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(label=label, permissions=permissions)
-    app.jinja_env.filters["number"] = format_decimal
-    app.jinja_env.filters["percent"] = lambda value: "–" if value is None else format_percent(value)
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["percent"] = format_percent
     app.jinja_env.filters["duration"] = format_duration
-    app.jinja_env.filters["at_most"] = lambda seconds: (
-        "–"
-        if seconds is None
-        else format_duration(seconds)
-        if seconds == float("inf")
-        else "≤ " + format_duration(seconds)
-    )
+    app.jinja_env.filters["at_most"] = format_at_most
     app.jinja_env.filters["signed"] = lambda value: (
-        format_decimal(0, "0.0")
+        format_number(0, "0.0")
         if round(value, 1) == 0
-        else format_decimal(value, "+#,##0.0;-#,##0.0")
+        else format_number(value, "+#,##0.0;-#,##0.0")
     )
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
     app.jinja_env.filters["age"] = format_age
@@ -167,21 +166,6 @@ def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
 
     app.cli.add_command(campus_cli)
-
-
-def format_duration(seconds: float | None) -> str:
-    """A report duration the way people say it: minutes, hours, or days."""
-    if seconds is None:
-        return "–"
-    from flask_babel import gettext
-
-    if seconds == float("inf"):
-        return gettext("over a year")
-    if seconds < 3600:
-        return gettext("%(n)s min", n=format_decimal(round(seconds / 60)))
-    if seconds < 48 * 3600:
-        return gettext("%(n)s h", n=format_decimal(round(seconds / 3600, 1)))
-    return gettext("%(n)s days", n=format_decimal(round(seconds / 86400, 1)))
 
 
 def select_locale() -> str:

@@ -1,12 +1,14 @@
-"""Times for the pages in the reader's language and time zone, both looked up once per
-request: flask-babel looks them up again on every call, which a list of 25 tickets with
-two times each pays for fifty times."""
+"""Numbers and times for the pages in the reader's language and time zone, both looked
+up once per request: flask-babel looks them up again on every call, which a list of 25
+tickets with two times each, or a report of 500 rows with ten figures each, pays for
+every time."""
 
 from datetime import datetime
+from decimal import ROUND_HALF_EVEN, Decimal
 
-from babel import dates
+from babel import dates, numbers
 from flask import g, has_request_context
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale, get_timezone, gettext
 
 from campus.models.base import utcnow
 
@@ -49,3 +51,46 @@ def format_age(value: datetime | None, now: datetime | None = None) -> str:
     return dates.format_timedelta(
         value - (now or utcnow()), granularity="minute", add_direction=True, locale=locale
     )
+
+
+def format_number(value, fmt: str | None = None) -> str:
+    return numbers.format_decimal(value, fmt, locale=_context()[0])
+
+
+def format_percent(value: float | None) -> str:
+    """A share as a whole percentage ("55 %"), or a dash where it is undefined. Rounded
+    as babel rounds (half to even), then worded once per request for each whole number."""
+    if value is None:
+        return "–"
+    whole = int((Decimal(str(value)) * 100).quantize(Decimal(1), ROUND_HALF_EVEN))
+    said = _context()[2].setdefault("percents", {})
+    if whole not in said:
+        said[whole] = numbers.format_percent(Decimal(whole) / 100, locale=_context()[0])
+    return said[whole]
+
+
+def format_duration(seconds: float | None) -> str:
+    """A report duration the way people say it: minutes, hours, or days (the report's
+    durations are bucket bounds, a few dozen values: each is worded once per request)."""
+    if seconds is None:
+        return "–"
+    said = _context()[2].setdefault("durations", {})
+    if seconds not in said:
+        if seconds == float("inf"):
+            said[seconds] = gettext("over a year")
+        elif seconds < 3600:
+            said[seconds] = gettext("%(n)s min", n=format_number(round(seconds / 60)))
+        elif seconds < 48 * 3600:
+            said[seconds] = gettext("%(n)s h", n=format_number(round(seconds / 3600, 1)))
+        else:
+            said[seconds] = gettext("%(n)s days", n=format_number(round(seconds / 86400, 1)))
+    return said[seconds]
+
+
+def format_at_most(seconds: float | None) -> str:
+    """A duration figure as the upper bound of its bucket ("≤ 2 h")."""
+    if seconds is None:
+        return "–"
+    if seconds == float("inf"):
+        return format_duration(seconds)
+    return "≤ " + format_duration(seconds)

@@ -31,7 +31,7 @@ from campus.formhelpers import form_status
 from campus.guards import admin_required
 from campus.models import Campus, Device, Role, School, User
 from campus.reports.facts import excluded_categories
-from campus.reports.queries import tickets_on_record
+from campus.reports.sums import tickets_on_record
 from campus.unit_of_work import work
 
 

@@ -13,11 +13,15 @@ from campus.reports.queries import (
     GROUPINGS,
     ResolutionRow,
     Scope,
+    breakdown,
     first_level_resolution_rate,
 )
 
 AGE_BANDS = ((1, "under_1_day"), (3, "1_to_3_days"), (7, "3_to_7_days"), (30, "7_to_30_days"))
 OLDEST_BAND = "over_30_days"
+# A page shows at most this many rows per breakdown (the groups with the most tickets);
+# a city of a thousand schools reads the rest in the CSV export.
+ROW_LIMIT = 100
 
 
 def monthly_trend(rows: list[ResolutionRow]) -> float | None:
@@ -52,7 +56,7 @@ def backlog(at: datetime, scope: Scope, now: datetime | None = None) -> dict[tup
     if now is not None and at >= now:
         query = scope.apply(
             select(Ticket.level, _age_band(at).label("band"), func.count().label("n"))
-            .where(Ticket.status.in_(OPEN_STATUSES), Ticket.created_at < at)
+            .where(Ticket.is_open_clause(), Ticket.created_at < at)
             .group_by(Ticket.level, literal_column("band"))
         )
         return {(level, band): n for level, band, n in db.session.execute(query)}
@@ -100,6 +104,7 @@ class Report:
     period: Period
     summary: ResolutionRow
     breakdowns: dict[str, list[ResolutionRow]]
+    group_counts: dict[str, int]  # how many groups each breakdown has (it shows ROW_LIMIT)
     trend: float | None
     backlog_at: datetime
     backlog: dict[tuple[int, str], int]
@@ -109,12 +114,15 @@ def full_report(period: Period, scope: Scope, now: datetime) -> Report:
     """The whole page: the summary, every breakdown, the monthly trend and the backlog."""
     summary_rows = first_level_resolution_rate(period, scope, None)
     summary = summary_rows[0] if summary_rows else ResolutionRow(key="all")
-    breakdowns = {group: first_level_resolution_rate(period, scope, group) for group in GROUPINGS}
+    breakdowns, group_counts = {}, {}
+    for group in GROUPINGS:
+        breakdowns[group], group_counts[group] = breakdown(period, scope, group, ROW_LIMIT)
     backlog_at = min(period.end, now)
     return Report(
         period=period,
         summary=summary,
         breakdowns=breakdowns,
+        group_counts=group_counts,
         trend=monthly_trend(_complete_months(breakdowns["month"], now)),
         backlog_at=backlog_at,
         backlog=backlog(backlog_at, scope, now),

@@ -10,52 +10,22 @@ Definitions (shown on the reports page as well):
 - Times: nearest-rank median and 90th percentile (rank ceil(p*n)) over duration
   buckets (5 min steps at first, then hours, then days, see BUCKET_BOUNDS); a
   figure is the upper bound of the bucket that holds that rank ("at most ...").
-The database sums the facts (one row per day, campus and key): a year of reports
-reads at most 365 x (campuses + schools + managers + types + categories) rows, and
-nothing here loads tickets into Python.
+The database sums the facts (sums.py: month rows for whole months, day rows only at
+the edges, city-wide rows where a reading spans every campus); nothing here loads
+tickets into Python.
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import (
-    Select,
-    and_,
-    case,
-    func,
-    literal,
-    literal_column,
-    or_,
-    select,
-)
+from sqlalchemy import select
 
 from campus.extensions import db
-from campus.models import Campus, School, Ticket, User
-from campus.models.report import (
-    ALL_CAMPUSES,
-    BUCKET_BOUNDS,
-    CITY,
-    CITY_WIDE,
-    COUNTS,
-    bucket_columns,
-    report_days,
-)
-from campus.reports.period import Period, today_in_berlin
+from campus.models import Campus, School, User
+from campus.models.report import BUCKET_BOUNDS, COUNTS
+from campus.reports.period import Period
+from campus.reports.sums import NONE_KEY, TIME_FIGURES, Scope, summed
 
 GROUPINGS = ("campus", "school", "manager", "device_type", "category", "month")
-TIME_FIGURES = ("first_response", "resolution", "level2")
-NONE_KEY = "none"
-
-
-@dataclass
-class Scope:
-    """Which tickets a reader may count: all (admins) or some campuses (managers)."""
-
-    campus_ids: list[int] | None = None  # None: every campus
-
-    def apply(self, query: Select) -> Select:
-        if self.campus_ids is None:
-            return query
-        return query.where(Ticket.campus_id.in_(self.campus_ids))
 
 
 @dataclass
@@ -113,80 +83,6 @@ class ResolutionRow:
         return self._rate(self.reopened, self.ever_resolved)
 
 
-# --- building blocks -----------------------------------------------------------
-
-# Which facts dimension answers each grouping; the summary and the months read the
-# campus rows, which every ticket has exactly one of.
-DIMENSION_OF = {
-    None: "campus",
-    "month": "campus",
-    "campus": "campus",
-    "school": "school",
-    "manager": "manager",
-    "device_type": "device_type",
-    "category": "category",
-}
-VALUE_COLUMNS = (*COUNTS, *(c for figure in TIME_FIGURES for c in bucket_columns(figure)))
-
-
-def month_of_day(period: Period):
-    """The calendar month of a facts row's (Berlin) day as 'YYYY-MM'."""
-    day = report_days.c.day
-    return case(
-        *[
-            (and_(day >= first, day <= last), literal(label))
-            for label, first, last in period.month_days()
-        ],
-        else_=literal(NONE_KEY),
-    )
-
-
-def _facts_query(period: Period, scope: Scope, group_by: str | None, ranges) -> Select:
-    facts = report_days.c
-    if group_by is None:
-        key = literal("all")
-    elif group_by == "month":
-        key = month_of_day(period)
-    else:
-        key = facts.key
-    # "group_key", not "key": GROUP BY would pick the table's own key column.
-    query = select(key.label("group_key"), *[func.sum(facts[c]).label(c) for c in VALUE_COLUMNS])
-    city_wide = scope.campus_ids is None
-    dimension = CITY if city_wide and group_by in (None, "month") else DIMENSION_OF[group_by]
-    query = query.where(
-        facts.dimension == dimension,
-        or_(
-            *[
-                and_(facts.span == span, facts.day >= first, facts.day <= last)
-                for span, first, last in ranges
-            ]
-        ),
-    )
-    if not city_wide:
-        query = query.where(facts.campus_id.in_(scope.campus_ids))
-    elif dimension in CITY_WIDE:
-        query = query.where(facts.campus_id == ALL_CAMPUSES)
-    return query.group_by(literal_column("group_key"))
-
-
-def _summed(period: Period, scope: Scope, group_by: str | None) -> dict[str, list[int]]:
-    """Per group key, every value column summed over the period (see Period.fact_ranges)."""
-    today = today_in_berlin()
-    add, subtract = period.fact_ranges(today)
-    # Days after today hold no facts: nothing to take away there.
-    subtract = [(span, first, last) for span, first, last in subtract if first <= today]
-    sums = {
-        row[0]: [value or 0 for value in row[1:]]
-        for row in db.session.execute(_facts_query(period, scope, group_by, add))
-    }
-    if subtract:
-        for row in db.session.execute(_facts_query(period, scope, group_by, subtract)):
-            totals = sums.setdefault(row[0], [0] * len(VALUE_COLUMNS))
-            for index, value in enumerate(row[1:]):
-                totals[index] -= value or 0
-    return sums
-
-
 def percentile_from_histogram(counts: list[int], p_num: int, p_den: int) -> float | None:
     """Upper bound of the bucket holding rank ceil(p*n); None without data."""
     n = sum(counts)
@@ -227,24 +123,12 @@ def _time_stats(values: list[int]) -> dict[str, TimeStats]:
 # --- the figures -------------------------------------------------------------------
 
 
-def tickets_on_record() -> int:
-    """Every ticket ever filed, cancelled ones included: each counts once in the city's
-    month rows as recorded or cancelled, so this reads a row per month, not every ticket."""
-    facts = report_days.c
-    total = db.session.scalar(
-        select(func.sum(facts.recorded + facts.cancelled)).where(
-            facts.dimension == CITY, facts.span == "month", facts.campus_id == ALL_CAMPUSES
-        )
-    )
-    return int(total or 0)
-
-
 def resolution_counts(
-    period: Period, scope: Scope, group_by: str | None = None
+    period: Period, scope: Scope, group_by: str | None = None, keys: list[str] | None = None
 ) -> list[ResolutionRow]:
     """Every count and time figure per group, from the summed facts (one or two queries)."""
     rows = []
-    for key, values in _summed(period, scope, group_by).items():
+    for key, values in summed(period, scope, group_by, keys=keys).items():
         counts = values[COUNT_SLICE]
         if not any(counts):
             continue
@@ -262,11 +146,42 @@ def _key_text(value) -> str:
     return NONE_KEY if value in (None, "") else str(value)
 
 
+def largest_groups(
+    period: Period, scope: Scope, group_by: str, limit: int
+) -> tuple[list[str] | None, int]:
+    """The keys of the `limit` groups with the most tickets (None: there are no more than
+    that), and how many groups have tickets: counted on two columns, not on all."""
+    sums = summed(period, scope, group_by, columns=("recorded", "cancelled"))
+    present = [(values[0], key) for key, values in sums.items() if any(values)]
+    if len(present) <= limit:
+        return None, len(present)
+    present.sort(key=lambda pair: (-pair[0], str(pair[1])))
+    return [key for _recorded, key in present[:limit]], len(present)
+
+
+def breakdown(
+    period: Period, scope: Scope, group_by: str, limit: int
+) -> tuple[list[ResolutionRow], int]:
+    """A grouping for the page: every group, or the `limit` with the most tickets (most
+    first) where there are more; and how many groups there are in all."""
+    few = group_by in ("month", "device_type", "category") or (
+        group_by == "campus" and scope.campus_ids is not None and len(scope.campus_ids) <= limit
+    )
+    if few:  # never more groups than the page shows: no need to count them first
+        rows = first_level_resolution_rate(period, scope, group_by)
+        return rows, len(rows)
+    keys, total = largest_groups(period, scope, group_by, limit)
+    rows = first_level_resolution_rate(period, scope, group_by, keys)
+    if keys is not None:
+        rows.sort(key=lambda row: (-row.recorded, row.label.lower()))
+    return rows, total
+
+
 def first_level_resolution_rate(
-    period: Period, scope: Scope, group_by: str | None = None
+    period: Period, scope: Scope, group_by: str | None = None, keys: list[str] | None = None
 ) -> list[ResolutionRow]:
     """Every resolution figure and time figure per group, labelled and sorted for display."""
-    rows = resolution_counts(period, scope, group_by)
+    rows = resolution_counts(period, scope, group_by, keys)
     _label(rows, group_by, period)
     if group_by == "month":
         present = {row.key: row for row in rows}

@@ -18,8 +18,8 @@ BUDGET = {
     "mine_teacher": 4,
     "ticket_page": 14,
     "start_admin": 7,
-    "reports_manager": 14,
-    "reports_admin": 13,
+    "reports_manager": 16,
+    "reports_admin": 16,
     "file_ticket": 9,  # the issue allows 10
 }
 

@@ -169,3 +169,31 @@ def test_an_empty_periods_summary_export_still_has_its_header(world, as_user):
     )
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0]["recorded"] == "0" and rows[0]["flr"] == ""
+
+
+def test_a_long_breakdown_shows_the_groups_with_most_tickets(world, as_user, monkeypatch):
+    """A city of a thousand schools: the page lists those with the most tickets, says how
+    many there are, and the CSV holds them all."""
+    import campus.reports.overview
+    from campus.extensions import db
+    from campus.tickets.filing import report_ticket
+
+    monkeypatch.setattr(campus.reports.overview, "ROW_LIMIT", 1)
+    for _ in range(2):
+        world.ticket("new")
+    report_ticket(
+        world.far_teacher,
+        title="WLAN weg",
+        description="-",
+        category="network_wifi",
+        impact="minor",
+    )
+    db.session.commit()
+    browser = as_user(world.admin)
+    page = browser.get("/reports/").text
+    schools = page.split('id="table-school"')[1].split("</section>")[0]
+    assert "Helmholtz-Gymnasium" in schools  # two tickets
+    assert "Phoenix-Gymnasium" not in schools  # one
+    assert "Die 1 mit den meisten Tickets von 2" in schools
+    export = browser.get("/reports/export.csv?table=school").text
+    assert "Helmholtz-Gymnasium" in export and "Phoenix-Gymnasium" in export

@@ -55,3 +55,26 @@ def test_labels_follow_the_request_language(app):
         assert label("status", "in_progress") == "In progress"
     assert label("status", None) == ""
     assert label("status", "unknown-code") == "unknown-code"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_numbers_and_durations_as_flask_babel_and_the_reports_word_them(app, language):
+    from flask_babel import format_decimal
+    from flask_babel import format_percent as babel_percent
+
+    from campus.formats import format_at_most, format_duration, format_number, format_percent
+
+    with request_in(app, language):
+        for value in (0, 0.5, 0.553, 0.125, 0.135, 0.555, 1 / 3, 2 / 3, 0.995, 1, 12345.678):
+            assert format_percent(value) == babel_percent(value)
+            assert format_number(value) == format_decimal(value)
+        assert format_number(2.25, "+#,##0.0;-#,##0.0") == format_decimal(2.25, "+#,##0.0;-#,##0.0")
+        assert format_percent(None) == "–"
+        assert format_duration(None) == format_at_most(None) == "–"
+        words = {
+            "de": ("5 Min.", "1,5 Std.", "3 Tage"),
+            "en": ("5 min", "1.5 h", "3 days"),
+        }[language]
+        assert (format_duration(300), format_duration(5400), format_duration(3 * 86400)) == words
+        assert format_at_most(5400) == "≤ " + words[1]
+        assert format_at_most(float("inf")) == format_duration(float("inf")) != "–"

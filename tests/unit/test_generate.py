@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from campus.extensions import db
 from campus.models import Campus, Role, School, Ticket, TicketEvent, TicketStatus, User
-from campus.reports.queries import tickets_on_record
+from campus.reports.sums import tickets_on_record
 from tests.unit.test_cli import run
 from tests.unit.test_report_queries import facts_match_a_rebuild
 

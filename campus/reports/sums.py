@@ -1,0 +1,138 @@
+"""The report facts summed over a period, per group (campus/models/report.py): the one
+place that reads report_days. The figures and their labels are in queries.py."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select
+
+from campus.extensions import db
+from campus.models import Ticket
+from campus.models.report import (
+    ALL_CAMPUSES,
+    CITY,
+    CITY_WIDE,
+    COUNTS,
+    bucket_columns,
+    report_days,
+)
+from campus.reports.period import Period, today_in_berlin
+
+TIME_FIGURES = ("first_response", "resolution", "level2")
+NONE_KEY = "none"
+
+
+@dataclass
+class Scope:
+    """Which tickets a reader may count: all (admins) or some campuses (managers)."""
+
+    campus_ids: list[int] | None = None  # None: every campus
+
+    def apply(self, query: Select) -> Select:
+        if self.campus_ids is None:
+            return query
+        return query.where(Ticket.campus_id.in_(self.campus_ids))
+
+
+# --- building blocks -----------------------------------------------------------
+
+# Which facts dimension answers each grouping; the summary and the months read the
+# campus rows, which every ticket has exactly one of.
+DIMENSION_OF = {
+    None: "campus",
+    "month": "campus",
+    "campus": "campus",
+    "school": "school",
+    "manager": "manager",
+    "device_type": "device_type",
+    "category": "category",
+}
+VALUE_COLUMNS = (*COUNTS, *(c for figure in TIME_FIGURES for c in bucket_columns(figure)))
+# Built once: a page sums 170 columns in a dozen queries, and building the expressions
+# anew each time cost more than some of the queries.
+SUMS = {name: func.sum(report_days.c[name]).label(name) for name in VALUE_COLUMNS}
+
+
+def month_of_day(period: Period):
+    """The calendar month of a facts row's (Berlin) day as 'YYYY-MM'."""
+    day = report_days.c.day
+    return case(
+        *[
+            (and_(day >= first, day <= last), literal(label))
+            for label, first, last in period.month_days()
+        ],
+        else_=literal(NONE_KEY),
+    )
+
+
+def facts_query(
+    period: Period,
+    scope: Scope,
+    group_by: str | None,
+    ranges,
+    columns=None,
+    keys: list[str] | None = None,
+) -> Select:
+    facts = report_days.c
+    columns = VALUE_COLUMNS if columns is None else columns
+    if group_by is None:
+        key = literal("all")
+    elif group_by == "month":
+        key = month_of_day(period)
+    else:
+        key = facts.key
+    # "group_key", not "key": GROUP BY would pick the table's own key column.
+    query = select(key.label("group_key"), *[SUMS[c] for c in columns])
+    city_wide = scope.campus_ids is None
+    dimension = CITY if city_wide and group_by in (None, "month") else DIMENSION_OF[group_by]
+    query = query.where(
+        facts.dimension == dimension,
+        or_(
+            *[
+                and_(facts.span == span, facts.day >= first, facts.day <= last)
+                for span, first, last in ranges
+            ]
+        ),
+    )
+    if keys is not None:
+        query = query.where(facts.key.in_(keys))
+    if not city_wide:
+        query = query.where(facts.campus_id.in_(scope.campus_ids))
+    elif dimension in CITY_WIDE:
+        query = query.where(facts.campus_id == ALL_CAMPUSES)
+    return query.group_by(literal_column("group_key"))
+
+
+def summed(
+    period: Period, scope: Scope, group_by: str | None, columns=None, keys=None
+) -> dict[str, list[int]]:
+    """Per group key, the value columns (all of them by default) summed over the period
+    (see Period.fact_ranges); only the groups `keys` names, if given."""
+    width = len(VALUE_COLUMNS if columns is None else columns)
+    today = today_in_berlin()
+    add, subtract = period.fact_ranges(today)
+    # Days after today hold no facts: nothing to take away there.
+    subtract = [(span, first, last) for span, first, last in subtract if first <= today]
+    sums = {
+        row[0]: [value or 0 for value in row[1:]]
+        for row in db.session.execute(facts_query(period, scope, group_by, add, columns, keys))
+    }
+    if subtract:
+        query = facts_query(period, scope, group_by, subtract, columns, keys)
+        for row in db.session.execute(query):
+            totals = sums.setdefault(row[0], [0] * width)
+            for index, value in enumerate(row[1:]):
+                totals[index] -= value or 0
+    return sums
+
+
+def tickets_on_record() -> int:
+    """Every ticket ever filed, cancelled ones included: each counts once in the city's
+    month rows as recorded or cancelled, so this reads a row per month, not every ticket."""
+    facts = report_days.c
+    total = db.session.scalar(
+        # every city row is campus 0: naming it would lead SQLite to a skip-scan
+        select(func.sum(facts.recorded + facts.cancelled)).where(
+            facts.dimension == CITY, facts.span == "month"
+        )
+    )
+    return int(total or 0)
