@@ -55,14 +55,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+IDLE_SECONDS = 4  # gunicorn keeps an idle connection open for 5 s (config/gunicorn.conf.py)
+
+
 class Browser:
     """A cookie jar on one keep-alive connection."""
 
     def __init__(self, port: int):
-        self.port, self.cookies = port, {}
+        self.port, self.cookies, self.location, self.used = port, {}, "", time.monotonic()
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
+    def reconnect(self) -> None:
+        self.connection.close()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+
     def request(self, method: str, path: str, form: dict | None = None):
+        if time.monotonic() - self.used > IDLE_SECONDS:
+            self.reconnect()  # the server has closed the idle connection by now, as browsers know
+        self.used = time.monotonic()
         headers = {"Cookie": self.cookie_header()}
         body = None
         if form is not None:
@@ -71,6 +81,7 @@ class Browser:
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         text = response.read().decode("utf-8", "replace")
+        self.location = response.getheader("Location", "")
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
