@@ -1,4 +1,4 @@
-"""Time the reports page for 12 months on a database filled by generate.py.
+"""Time the reports page for 12 months on a database filled by `flask campus generate`.
 
     python benchmarks/reports.py --url sqlite:////tmp/campus-bench.db [--runs 7]
 

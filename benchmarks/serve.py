@@ -180,7 +180,7 @@ def run_wrk(port: int, browser: Browser, method: str, path: str, form, duration,
             [
                 "wrk",
                 "-t",
-                "2",
+                str(min(2, connections)),
                 "-c",
                 str(connections),
                 "-d",

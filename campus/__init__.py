@@ -60,6 +60,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user_from_session_id)
 
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1}
+        )
     limiter.init_app(app)
 
 

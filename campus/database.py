@@ -20,7 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from flask import Flask, request
-from sqlalchemy import Table, TypeDecorator, event
+from sqlalchemy import Table, TypeDecorator, event, exc
 from sqlalchemy.engine import Engine
 
 _writing: ContextVar[bool] = ContextVar("campus_sqlite_writing", default=False)
@@ -143,3 +143,22 @@ _SQLITE_VALUE = {
     date: date.isoformat,
     bool: int,
 }
+
+
+# What SQLite says when it is busy past the timeout, or its disk fails or fills up.
+SQLITE_TRANSIENT = ("database is locked", "disk i/o error", "unable to open", "disk is full")
+
+
+def unavailable(error: BaseException) -> bool:
+    """The database could not be reached, is restarting, has no connection to spare, or
+    (SQLite) stayed locked: the same request may well succeed a moment later. Not a
+    mistake in a query (those are 500s)."""
+    if isinstance(error, exc.TimeoutError):  # no pooled connection became free in time
+        return True
+    if not isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return False
+    if getattr(error, "connection_invalidated", False):
+        return True
+    if type(error.orig).__module__.startswith("psycopg"):
+        return True  # PostgreSQL: query mistakes are ProgrammingError, DataError and the like
+    return any(sign in str(error.orig).lower() for sign in SQLITE_TRANSIENT)

@@ -3,6 +3,8 @@
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc
+from werkzeug.exceptions import InternalServerError
 
 from campus.exceptions import DomainError
 from campus.schemas import error_body
@@ -14,6 +16,8 @@ def register_error_handlers(app: Flask) -> None:
         app.register_error_handler(code, _render_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(DomainError, _domain_error)
+    for kind in (exc.OperationalError, exc.InterfaceError, exc.TimeoutError):
+        app.register_error_handler(kind, _database_error)
 
 
 API_ERROR_CODES = {
@@ -26,7 +30,9 @@ API_ERROR_CODES = {
     413: "too_large",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
+RETRY_AFTER_SECONDS = 30
 
 
 def json_error(status: int, code: str, message, fields=None, headers=None):
@@ -52,6 +58,32 @@ def _render_error(error):
             code, API_ERROR_CODES.get(code, "error"), message or _("Something went wrong.")
         )
     return render_template("errors/error.html", code=code), code
+
+
+def _database_error(error):
+    """The database is away (restarting, unreachable, out of connections): 503 with a
+    "try again" page or JSON error, never a stack trace; nothing was saved, as the unit of
+    work rolled back. Any other database error is a 500 like every unexpected one."""
+    from flask import current_app, g
+    from flask_login import AnonymousUserMixin
+
+    from campus.database import unavailable
+    from campus.extensions import db
+
+    try:
+        db.session.rollback()
+    except exc.SQLAlchemyError:
+        db.session.close()
+    if not unavailable(error):
+        current_app.logger.error("database error", exc_info=error)
+        return _render_error(InternalServerError())
+    current_app.logger.warning("database unavailable: %s", type(error.orig or error).__name__)
+    g._login_user = AnonymousUserMixin()  # the page must not ask the database who you are
+    message = _("Campus cannot reach its database just now; nothing was saved. Please try again.")
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith("/api/"):
+        return json_error(503, "unavailable", message, headers=headers)
+    return render_template("errors/error.html", code=503), 503, headers
 
 
 def _csrf_error(_error):

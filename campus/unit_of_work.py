@@ -29,7 +29,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from campus.database import finished_writing, ready_to_write, writing
+from campus.database import finished_writing, ready_to_write, unavailable, writing
 from campus.events import Event
 from campus.exceptions import Conflict, DomainError, FieldErrors
 from campus.extensions import db
@@ -68,6 +68,7 @@ class UnitOfWork:
     pending: list[Event] = field(default_factory=list)  # after-commit handlers still owed
     committed: list[Event] = field(default_factory=list)
     depth: int = 0  # open work() blocks; an inner one joins the outer
+    undo: list[Callable[[], None]] = field(default_factory=list)  # outside the database
 
     def record(self, event: Event) -> None:
         """The change behind `event` happened: its in-transaction handlers follow now."""
@@ -76,8 +77,9 @@ class UnitOfWork:
             try:
                 handler(event)
             except Exception as error:
-                if as_refusal(error) is not None:
-                    raise  # a refusal (or a stale version) is the user's to read, as is
+                if as_refusal(error) is not None or unavailable(error):
+                    raise  # a refusal (or a stale version) is the user's to read, as is;
+                    # a database that went away is answered as such (503), not as a bug
 
                 current_app.logger.exception(
                     "in-transaction handler %s failed for %s",
@@ -133,6 +135,12 @@ def record(event: Event) -> None:
     current().record(event)
 
 
+def on_rollback(undo: Callable[[], None]) -> None:
+    """Something done outside the database (a photo written to disk) that `undo` takes
+    back if the transaction does not commit: no file outlives the ticket it was for."""
+    current().undo.append(undo)
+
+
 def _handlers() -> Handlers:
     return current_app.extensions["campus_handlers"]
 
@@ -143,6 +151,7 @@ def _move_to_committed(session: Session) -> None:
     if uow is not None:
         uow.committed.extend(uow.pending)
         uow.pending.clear()
+        uow.undo.clear()  # kept: nothing to take back
 
 
 @sa_event.listens_for(Session, "after_transaction_end")
@@ -154,6 +163,12 @@ def _forget_pending(session: Session, transaction) -> None:
     uow = session.info.get("campus_uow")
     if uow is not None:
         uow.pending.clear()
+        undo, uow.undo = uow.undo, []
+        for step in reversed(undo):  # not committed: take back what was done outside
+            try:
+                step()
+            except Exception:
+                current_app.logger.exception("undoing %s after a rollback failed", step)
 
 
 # --- the edge: one place that turns refusals into what the user sees ---------------------

@@ -38,6 +38,10 @@ LOG_LEVEL = "INFO"
 
 # Shared counters for several app servers, e.g. redis://127.0.0.1:6379/0 (optional).
 REDIS_URL = None
+# When Redis is away, rate limits count in each process's memory instead of failing the
+# request, and ask Redis again now and then (Redis calls give up after a second).
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
 
 WTF_CSRF_ENABLED = True
 WTF_CSRF_TIME_LIMIT = 60 * 60 * 8

@@ -16,6 +16,8 @@ import time
 
 from flask import current_app
 from limits import RateLimitItem, RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 from campus.extensions import limiter
 from campus.models import normalize_email
@@ -47,20 +49,28 @@ def locked_for(email: str, address: str | None) -> int:
     """Seconds until this account may try again from this address (0: it may now)."""
     if not limiter.enabled:  # RATELIMIT_ENABLED=False switches every rate limit off
         return 0
-    wait = 0.0
-    for item, keys in _counters(email, address):
-        if not limiter.limiter.test(item, *keys):
-            reset_at, _remaining = limiter.limiter.get_window_stats(item, *keys)
-            wait = max(wait, reset_at - time.time(), 1)
-    return math.ceil(wait)
+
+    def wait_with(strategy) -> float:
+        wait = 0.0
+        for item, keys in _counters(email, address):
+            if not strategy.test(item, *keys):
+                reset_at, _remaining = strategy.get_window_stats(item, *keys)
+                wait = max(wait, reset_at - time.time(), 1)
+        return wait
+
+    return math.ceil(_guarded(wait_with))
 
 
 def record_failure(email: str, address: str | None) -> None:
     """Count one failed login for the account and for the address."""
     if not limiter.enabled:
         return
-    for item, keys in _counters(email, address):
-        limiter.limiter.hit(item, *keys)
+
+    def hit(strategy) -> None:
+        for item, keys in _counters(email, address):
+            strategy.hit(item, *keys)
+
+    _guarded(hit)
 
 
 def clear(email: str) -> None:
@@ -68,4 +78,31 @@ def clear(email: str) -> None:
     if not limiter.enabled:
         return
     item, keys = _account(email)
-    limiter.limiter.clear(item, *keys)
+    _guarded(lambda strategy: strategy.clear(item, *keys))
+
+
+# --- when the shared storage (Redis) is away ------------------------------------------------
+
+RETRY_STORAGE_AFTER = 30  # seconds: how long to count in memory before asking Redis again
+
+
+def _guarded(use):
+    """`use(strategy)` with the shared storage; if that fails (Redis stopped, unreachable),
+    with counters in this process's memory for a while. Logins keep working, and the
+    limits stay on: each app server counts on its own until Redis is back."""
+    fallback = current_app.extensions.setdefault(
+        "campus_login_fallback", {"strategy": None, "until": 0.0}
+    )
+    if time.monotonic() >= fallback["until"]:
+        try:
+            return use(limiter.limiter)
+        except Exception as error:  # any storage failure: count in memory
+            current_app.logger.warning(
+                "login limits: storage unreachable (%s); counting in memory for %s s",
+                type(error).__name__,
+                RETRY_STORAGE_AFTER,
+            )
+            fallback["until"] = time.monotonic() + RETRY_STORAGE_AFTER
+    if fallback["strategy"] is None:
+        fallback["strategy"] = FixedWindowRateLimiter(MemoryStorage())
+    return use(fallback["strategy"])

@@ -13,7 +13,7 @@ from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import Campus, Device, DeviceStatus, DeviceType, Room, School
 from campus.permissions import can_edit_devices, can_view_device, visible_devices, visible_schools
-from campus.tickets.queries import device_tickets, same_model_history, solution_of
+from campus.tickets.queries import device_tickets, same_model_history
 from campus.unit_of_work import work
 
 
@@ -92,7 +92,6 @@ def detail(device_id: int):
         tickets=device_tickets(current_user, device),
         same_model=same_model_history(current_user, device),
         replace=needs_replacement(device),
-        solution_of=solution_of,
         can_edit=can_edit_devices(current_user, device.school),
     )
 

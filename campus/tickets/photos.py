@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
-from campus.exceptions import InvalidInput
+from campus.exceptions import DomainError, InvalidInput
+from campus.unit_of_work import on_rollback
 
 MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -112,13 +114,31 @@ def clean_image(data: bytes, content_type: str) -> bytes | None:
         return None
 
 
+class PhotoStorageFailed(DomainError):
+    """The upload folder is full, read-only or missing: the report is not saved."""
+
+    status_code = 503
+
+
 def store_photo(folder: str, data: bytes, content_type: str) -> str:
-    """Write the file under a random name that reveals nothing; return that name."""
-    os.makedirs(folder, exist_ok=True)
+    """Write the file under a random name that reveals nothing; return that name. The
+    file goes again if the ticket is not saved after all (unit of work: on_rollback)."""
     name = f"{secrets.token_hex(16)}.{EXTENSIONS[content_type]}"
     path = Path(folder) / name
-    with open(path, "xb") as file:  # never overwrite
-        file.write(data)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(path, "xb") as file:  # never overwrite
+            on_rollback(lambda: path.unlink(missing_ok=True))
+            file.write(data)
+    except OSError as error:
+        current_app.logger.error("photo not stored in %s: %s", folder, error)
+        raise PhotoStorageFailed(
+            _l(
+                "The photos could not be stored (the server's storage is full or not "
+                "writable), so the report was not saved. Please try again without photos, "
+                "or tell the IT support."
+            )
+        ) from error
     return name
 
 

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, or_, select, union_all
+from sqlalchemy.orm import joinedload
 
 from campus.extensions import db
 from campus.models import (
@@ -13,6 +13,7 @@ from campus.models import (
     EventKind,
     School,
     Ticket,
+    TicketEvent,
     TicketStatus,
     User,
     utcnow,
@@ -29,6 +30,7 @@ from campus.permissions import (
 )
 
 SORTS = ("impact", "age", "newest")
+FEW_DEVICES = 20  # same-model devices read one by one (see same_model_history)
 PAGE_ARGS = ("after", "before", "page")
 
 
@@ -108,56 +110,91 @@ LIST_OPTIONS = (
 )
 
 
-def device_history(user: User, ticket: Ticket, limit: int = 10) -> list[Ticket]:
+def _history(user: User, *conditions, limit: int) -> list:
+    """Tickets for a history list, newest first, as light rows (id, number, title,
+    created_at, status, inventory_number, solution): one query, no objects to build."""
+    solution = (
+        select(TicketEvent.text)
+        .where(TicketEvent.ticket_id == Ticket.id, TicketEvent.kind == EventKind.RESOLVED)
+        .order_by(TicketEvent.id.desc())
+        .limit(1)
+        .correlate(Ticket)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.title,
+            Ticket.created_at,
+            Ticket.status,
+            Device.inventory_number,
+            solution.label("solution"),
+        )
+        .outerjoin(Device, Device.id == Ticket.device_id)
+        .where(*conditions)
+        .order_by(Ticket.created_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.execute(visible_tickets(user, query)))
+
+
+def device_history(user: User, ticket: Ticket, limit: int = 10) -> list:
     """Earlier tickets about the same device that `user` may see, newest first."""
     if ticket.device_id is None:
         return []
-    query = (
-        select(Ticket)
-        .where(Ticket.device_id == ticket.device_id, Ticket.id != ticket.id)
-        .where(Ticket.created_at <= ticket.created_at)
-        .order_by(Ticket.created_at.desc())
-        .limit(limit)
-        .options(selectinload(Ticket.events))
+    return _history(
+        user,
+        Ticket.device_id == ticket.device_id,
+        Ticket.id != ticket.id,
+        Ticket.created_at <= ticket.created_at,
+        limit=limit,
     )
-    return list(db.session.scalars(visible_tickets(user, query)))
 
 
-def device_tickets(user: User, device: Device, limit: int = 20) -> list[Ticket]:
+def device_tickets(user: User, device: Device, limit: int = 20) -> list:
     """The device's tickets that `user` may see, newest first (the device page)."""
-    query = (
-        select(Ticket)
-        .where(Ticket.device_id == device.id)
-        .order_by(Ticket.created_at.desc())
-        .limit(limit)
-        .options(selectinload(Ticket.events))
-    )
-    return list(db.session.scalars(visible_tickets(user, query)))
+    return _history(user, Ticket.device_id == device.id, limit=limit)
 
 
-def same_model_history(user: User, device: Device, limit: int = 10) -> list[Ticket]:
-    """Tickets about other devices of the same model at the same school, newest first."""
+def same_model_history(user: User, device: Device, limit: int = 10) -> list:
+    """Tickets about other devices of the same model at the same school, newest first.
+
+    With a few such devices, each one's newest tickets come from its own index range;
+    with many, the school's tickets are read newest first until enough are about one of
+    them (they are then common). Either way a page never reads a year of tickets."""
     if not device.model:
         return []
+    others = list(
+        db.session.scalars(
+            select(Device.id)
+            .where(
+                Device.school_id == device.school_id,
+                Device.model == device.model,
+                Device.id != device.id,
+            )
+            .limit(FEW_DEVICES + 1)
+        )
+    )
+    if not others:
+        return []
+    if len(others) <= FEW_DEVICES:
+        newest = [
+            select(Ticket.id)
+            .where(Ticket.device_id == other)
+            .order_by(Ticket.created_at.desc())
+            .limit(limit)
+            .subquery()
+            for other in others
+        ]
+        candidates = union_all(*[select(part.c.id) for part in newest])
+        return _history(user, Ticket.id.in_(candidates), limit=limit)
     same_model = select(Device.id).where(
         Device.school_id == device.school_id, Device.model == device.model, Device.id != device.id
     )
-    query = (  # the school's tickets newest first, until ten are about such a device
-        select(Ticket)
-        .where(Ticket.school_id == device.school_id, Ticket.device_id.in_(same_model))
-        .order_by(Ticket.created_at.desc())
-        .limit(limit)
-        .options(selectinload(Ticket.events), joinedload(Ticket.device))
+    return _history(
+        user, Ticket.school_id == device.school_id, Ticket.device_id.in_(same_model), limit=limit
     )
-    return list(db.session.scalars(visible_tickets(user, query)))
-
-
-def solution_of(ticket: Ticket) -> str:
-    """The text of the ticket's last resolution, if any (events must be loaded)."""
-    for event in reversed(ticket.events):
-        if event.kind == EventKind.RESOLVED:
-            return event.text
-    return ""
 
 
 def filter_from_args(args, user: User) -> TicketFilter:

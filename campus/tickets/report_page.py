@@ -65,6 +65,7 @@ def report():
         scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None
         if scanned is not None and can_report_at_school(current_user, scanned.school_id):
             form.category.data = CATEGORY_OF_DEVICE.get(scanned.type)  # one tap fewer
+    failed = None
     if form.validate_on_submit():
         uploads = [
             read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename
@@ -88,7 +89,10 @@ def report():
                 "success",
             )
             return redirect(url_for("tickets.detail", ticket_id=ticket_id))
+        failed = filed.error
     form.device_id.choices = _device_choices(current_user.school_id)  # only to show the form
+    # A fault of the server's (the photo storage) is a 503, not a mistake in the form.
+    server_fault = failed is not None and failed.status_code >= 500
     return render_template(
         "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
-    ), form_status(form)
+    ), failed.status_code if server_fault else form_status(form)

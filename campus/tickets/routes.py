@@ -12,7 +12,7 @@ from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
 from campus.tickets.photos import photo_path
-from campus.tickets.queries import device_history, same_model_history, solution_of
+from campus.tickets.queries import device_history, same_model_history
 from campus.tickets.transitions import available_actions
 from campus.tickets.workflow import Action
 from campus.unit_of_work import StaleVersion
@@ -67,7 +67,6 @@ def _render_ticket(
         history_tickets=history,
         same_model=same_model,
         replace=replace,
-        solution_of=solution_of,
         offered=[(ACTIONS[action], forms[action]) for action in ACTIONS if action in forms],
         error=error,
         is_support=is_support(current_user),

@@ -64,3 +64,25 @@ def test_a_unit_of_work_ends_a_reading_transaction_and_begins_writing(world):
         with work():
             services.claim(world.manager, ticket)
     assert seen == ["BEGIN", "BEGIN IMMEDIATE"]
+
+
+def test_a_database_that_is_away_is_told_from_a_mistake_in_a_query(tmp_path):
+    """Which database errors mean "try again" (503) and which are bugs (500)."""
+    import socket
+
+    from sqlalchemy import create_engine, exc, text
+
+    from campus.database import unavailable
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    nobody = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{port}/x")
+    with pytest.raises(exc.OperationalError) as refused:
+        nobody.connect()
+    assert unavailable(refused.value)
+    sqlite = create_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with sqlite.connect() as connection, pytest.raises(exc.OperationalError) as mistake:
+        connection.execute(text("SELECT nothing FROM nowhere"))
+    assert not unavailable(mistake.value)
+    assert not unavailable(ValueError("not a database error"))

@@ -1,0 +1,327 @@
+"""Faults survived, with real processes: Redis stopped under a running app, and (under make
+test-postgres) a PostgreSQL cluster of the test's own restarted while teachers file
+tickets against gunicorn."""
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from glob import glob
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from campus import create_app
+from campus.extensions import db
+from campus.models import Role, Ticket, TicketEvent
+from tests.conftest import PASSWORD, logged_in, login
+from tests.functional.test_simultaneous_reports import (
+    _call,
+    _free_port,
+    _serve,
+    _teachers_with_tokens,
+)
+
+
+def _wait_for_port(port: int, up: bool = True, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                if up:
+                    return
+        except OSError:
+            if not up:
+                return
+        time.sleep(0.1)
+    pytest.fail(f"port {port} did not come {'up' if up else 'down'}")
+
+
+# --- Redis goes away -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_server():
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    _wait_for_port(port)
+    yield process, port
+    process.kill()
+    process.wait(timeout=10)
+
+
+def test_logins_and_pages_work_on_when_redis_stops(redis_server, tmp_path, make_user):
+    """The login limits count in Redis; when it stops, logins and pages go on, and the
+    limits go on too, counted in memory."""
+    process, port = redis_server
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.db'}",
+            "REDIS_URL": f"redis://127.0.0.1:{port}/0",
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_MAX_FAILURES": 3,
+        }
+    )
+    with app.app_context():  # only to set up: each request below has a context of its own
+        db.create_all()
+        user = make_user(Role.TEACHER, email="lehrerin@example.org").email
+        other = make_user(Role.TEACHER, email="kollegin@example.org").email
+    client = app.test_client()
+    assert login(client, user, "falsch").status_code == 422
+    import redis
+
+    assert redis.Redis(port=port).keys("*campus-login*")  # counted in Redis
+
+    process.kill()
+    process.wait(timeout=10)
+    _wait_for_port(port, up=False)
+    assert login(client, user, PASSWORD).status_code == 302  # no 500
+    assert logged_in(client)
+    assert client.get("/tickets/mine").status_code == 200
+    # the limit holds without Redis: three failures lock the account again
+    stranger = app.test_client()
+    for _ in range(3):
+        assert login(stranger, other, "falsch").status_code == 422
+    assert login(stranger, other, PASSWORD).status_code == 429
+    with app.app_context():
+        db.engine.dispose()
+
+
+# --- PostgreSQL restarts under load --------------------------------------------------------
+
+
+def _postgres_bin() -> Path | None:
+    found = sorted(glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    return Path(found[-1]).parent if found else None
+
+
+class Cluster:
+    """A PostgreSQL cluster of the test's own, on its own port and data folder."""
+
+    def __init__(self, bin_dir: Path, folder: Path):
+        self.bin, self.folder, self.port = bin_dir, folder, _free_port()
+        self.data = folder / "data"
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def run(self, *args: str) -> None:
+        subprocess.run([*self.as_owner, *args], check=True, capture_output=True)
+
+    def init(self) -> None:
+        if self.as_owner:
+            shutil.chown(self.folder, "postgres")
+        self.run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "start")
+        _wait_for_port(self.port)
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+
+@pytest.fixture
+def cluster():
+    if not os.environ.get("CAMPUS_TEST_DATABASE_URL", "").startswith("postgresql"):
+        pytest.skip("needs PostgreSQL: run with make test-postgres")
+    bin_dir = _postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL's server programs are not installed")
+    folder = Path(tempfile.mkdtemp(prefix="campus-pg-"))
+    folder.chmod(0o755)
+    own = Cluster(bin_dir, folder)
+    own.init()
+    own.start()
+    yield own
+    with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
+        own.stop("immediate")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_database_restart_under_load_is_answered_and_survived(
+    cluster, tmp_path, make_user, make_school
+):
+    """Teachers keep filing while the database restarts: during the outage they are told
+    to try again (503 with a reason), nothing is half-written, and the running app
+    serves again once the database is back, without being restarted itself."""
+    live = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url, "UPLOAD_FOLDER": str(tmp_path)})
+    with live.app_context():
+        db.create_all()
+        tokens = _teachers_with_tokens(make_user, make_school)[:4]
+        make_user(Role.TEACHER, email="seite@example.org")
+        db.session.remove()
+        db.engine.dispose()
+    server, base, output = _serve(cluster.url, tmp_path / "gunicorn.log")
+    results: list[tuple[float, int, dict]] = []
+    stop = threading.Event()
+
+    def teacher(token: str, n: int):
+        k = 0
+        while not stop.is_set():
+            k += 1
+            status, body = _call(
+                base,
+                token,
+                "/api/v1/tickets",
+                {
+                    "title": f"Beamer {n}-{k}",
+                    "description": "Kein Bild.",
+                    "category": "projector_display",
+                    "impact": "blocking",
+                },
+            )
+            results.append((time.monotonic(), status, body))
+            time.sleep(0.05)
+
+    threads = [threading.Thread(target=teacher, args=(t, n)) for n, t in enumerate(tokens)]
+    browser = _logged_in_browser(base, "seite@example.org")
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        cluster.stop("fast")
+        down_at = time.monotonic()
+        time.sleep(3)
+        page = _page_during_outage(browser, base)
+        cluster.start()
+        up_at = time.monotonic()
+        time.sleep(4)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        server.terminate()
+        server.wait(timeout=30)
+        output.close()
+
+    statuses = {status for _at, status, _body in results}
+    assert statuses <= {201, 503}, [r for r in results if r[1] not in (201, 503)][:3]
+    outage = [body for at, status, body in results if status == 503]
+    assert outage, "no request met the outage"
+    for body in outage:
+        error = json.loads(body["body"])["error"]
+        assert error["code"] == "unavailable"
+    assert any(status == 201 and at > up_at for at, status, _b in results)  # recovered
+    assert all(status == 503 for at, status, _b in results if down_at + 0.5 < at < up_at)
+    assert page == (503, True)
+
+    check = create_app({"SQLALCHEMY_DATABASE_URI": cluster.url})
+    with check.app_context():
+        confirmed = {body["number"] for _at, status, body in results if status == 201}
+        stored = set(db.session.scalars(select(Ticket.number)))
+        assert confirmed <= stored  # every confirmed report is there
+        created = db.session.scalar(
+            select(func.count(TicketEvent.id)).where(TicketEvent.kind == "created")
+        )
+        assert created == len(stored)  # no ticket without its history, none twice
+        from tests.unit.test_report_queries import facts_match_a_rebuild
+
+        assert facts_match_a_rebuild()  # the report figures agree with the tickets
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _logged_in_browser(base: str, email: str):
+    """A browser with a cookie jar, logged in through the form (CSRF token and all)."""
+    import http.cookiejar
+    import re
+
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    with browser.open(base + "/auth/login", timeout=30) as response:
+        token = re.search(
+            r'name="csrf_token" type="hidden" value="([^"]+)"', response.read().decode()
+        )
+    form = {"csrf_token": token.group(1), "email": email, "password": PASSWORD}
+    data = urllib.parse.urlencode(form).encode()
+    with browser.open(base + "/auth/login", data=data, timeout=30) as response:
+        assert "/auth/login" not in response.url  # followed the redirect into Campus
+    return browser
+
+
+def _page_during_outage(browser, base: str) -> tuple[int, bool]:
+    """A page (not the API) while the database is down: a "try again" page, 503."""
+    try:
+        with browser.open(base + "/tickets/mine", timeout=30) as response:
+            return response.status, False
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, "Datenbank" in text and error.headers.get("Retry-After") == "30"
+
+
+# --- the disk for photos is full or read-only ---------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 64 KiB file system of the test's own (tmpfs), for the upload folder."""
+    folder = tmp_path / "small-disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+@pytest.mark.parametrize("fault", ["full", "read-only"])
+def test_a_full_or_read_only_photo_disk_saves_nothing_and_says_so(
+    app, world, as_user, small_disk, fault
+):
+    from tests.functional.test_ticket_photos import report, ticket_count
+    from tests.tickets_helpers import png_bytes
+
+    app.config["UPLOAD_FOLDER"] = str(small_disk)
+    first = png_bytes(8, 8)
+    if fault == "full":
+        (small_disk / "filler").write_bytes(b"\0" * 60_000)  # a few KiB left: one photo fits
+        photos = [("a.png", first), ("b.png", _noisy_png(40_000))]
+    else:
+        subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+        photos = [("a.png", first)]
+    before = ticket_count()
+    page = report(as_user(world.teacher), *photos)
+    assert page.status_code == 503
+    assert "nicht gespeichert" in page.text  # the report was not saved, and why
+    assert 'value="iPad Display"' in page.text  # what the teacher typed is still there
+    assert ticket_count() == before  # no ticket without its photos
+    leftovers = {p.name for p in small_disk.iterdir()} - {"filler"}
+    assert leftovers == set()  # no photo without its ticket
+    if fault == "read-only":
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert report(as_user(world.teacher)).status_code == 302  # without photos it works
+
+
+def _noisy_png(size: int) -> bytes:
+    """A PNG that does not compress below `size` bytes."""
+    import io
+
+    from PIL import Image
+
+    side = int((size / 3) ** 0.5) + 8
+    image = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
