@@ -55,7 +55,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-IDLE_SECONDS = 4  # gunicorn keeps an idle connection open for 5 s (config/gunicorn.conf.py)
+IDLE_SECONDS = 3  # gunicorn keeps an idle connection open for 5 s (config/gunicorn.conf.py)
 
 
 class Browser:
@@ -72,21 +72,30 @@ class Browser:
     def request(self, method: str, path: str, form: dict | None = None):
         if time.monotonic() - self.used > IDLE_SECONDS:
             self.reconnect()  # the server has closed the idle connection by now, as browsers know
-        self.used = time.monotonic()
         headers = {"Cookie": self.cookie_header()}
         body = None
         if form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            response = self._send(method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed the kept-alive connection before answering (it never read
+            # the request): a browser sends it again on a new connection, and so do we.
+            self.reconnect()
+            response = self._send(method, path, body, headers)
         text = response.read().decode("utf-8", "replace")
+        self.used = time.monotonic()
         self.location = response.getheader("Location", "")
         for name, value in response.getheaders():
             if name.lower() == "set-cookie":
                 key, _, rest = value.partition("=")
                 self.cookies[key] = rest.split(";", 1)[0]
         return response.status, text
+
+    def _send(self, method, path, body, headers):
+        self.connection.request(method, path, body=body, headers=headers)
+        return self.connection.getresponse()
 
     def cookie_header(self) -> str:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
