@@ -32,8 +32,6 @@ class KeysetPage:
     prev_cursor: str | None = None  # the page before, if this is not the first
     total: int = 0  # exact up to COUNT_CAP
     total_capped: bool = False  # more than COUNT_CAP entries
-    per_page: int = 25
-    first: bool = True
 
 
 def encode(values: list[Any]) -> str:
@@ -101,7 +99,7 @@ def keyset_page(
     rows = rows[:per_page]
     if backwards:
         rows.reverse()
-    page = KeysetPage(items=rows, per_page=per_page)
+    page = KeysetPage(items=rows)
     if rows:
         if backwards:
             page.next_cursor = encode(_values(rows[-1], order))
@@ -109,7 +107,6 @@ def keyset_page(
         else:
             page.next_cursor = encode(_values(rows[-1], order)) if more else None
             page.prev_cursor = encode(_values(rows[0], order)) if cursor is not None else None
-    page.first = page.prev_cursor is None
     page.total = db.session.scalar(
         select(func.count()).select_from(
             query.order_by(None).with_only_columns(order[-1]).limit(COUNT_CAP + 1).subquery()

@@ -47,6 +47,17 @@ def _call(base: str, token: str, path: str, body: dict) -> tuple[int, dict]:
         return error.code, {"body": error.read().decode(errors="replace")[:300]}
 
 
+def _file(base: str, token: str, title: str) -> tuple[int, dict]:
+    """A teacher files a ticket through the API."""
+    report = {
+        "title": title,
+        "description": "Kein Bild.",
+        "category": "projector_display",
+        "impact": "blocking",
+    }
+    return _call(base, token, "/api/v1/tickets", report)
+
+
 def _teachers_with_tokens(make_user, make_school) -> list[str]:
     school = make_school()
     tokens = []
@@ -96,17 +107,7 @@ def _file_and_reply_at_once(base: str, tokens: list[str]) -> list[tuple[str, int
     def teacher(token: str, n: int):
         start.wait()
         for k in range(REPORTS_PER_THREAD):
-            status, body = _call(
-                base,
-                token,
-                "/api/v1/tickets",
-                {
-                    "title": f"Beamer {n}-{k}",
-                    "description": "Kein Bild.",
-                    "category": "projector_display",
-                    "impact": "blocking",
-                },
-            )
+            status, body = _file(base, token, f"Beamer {n}-{k}")
             results.append(("file", status, body))
             if status == 201:
                 reply = {"action": "reply", "text": f"Raum A {k}"}
