@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import inspect
 
 from campus.exceptions import DomainError
 from campus.extensions import db
@@ -141,6 +142,15 @@ def generate_command(tickets, campuses, schools, managers, days, seed, password)
 
     if schools < campuses:
         raise click.BadParameter("every campus needs a school: give at least as many schools")
+    if not inspect(db.engine).get_table_names():
+        from flask_migrate import upgrade
+
+        upgrade()  # a brand-new database (a new SQLite file): give it the schema first
+        click.echo("Database created (migrations applied).")
+    elif not inspect(db.engine).has_table("users"):
+        raise click.ClickException(
+            "The database has tables but not Campus's; run `flask db upgrade` first."
+        )
     if not is_empty():
         raise click.ClickException(
             "The database already has users; generate fills an empty one "
@@ -223,6 +233,5 @@ def deliver_webhooks_command():
     """Send the webhook deliveries that are due (retries with backoff). Run it from cron."""
     from campus.webhooks.delivery import deliver_due
 
-    with command_work():
-        sent, waiting = deliver_due()
+    sent, waiting = deliver_due()  # each attempt commits on its own
     click.echo(f"Delivered {sent} webhook message(s); {waiting} will be retried later.")

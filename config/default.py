@@ -28,6 +28,9 @@ LOGIN_WINDOW_SECONDS = 15 * 60
 # Webhooks are sent right after the action, in a background thread ("thread"), in the
 # request ("inline") or only by `flask campus deliver-webhooks` ("off").
 WEBHOOK_DELIVERY = "thread"
+# How long one attempt holds its delivery; if its sender dies, another run may send it
+# again after this (the receiver sees the same X-Campus-Delivery id).
+WEBHOOK_LEASE_SECONDS = 60
 
 # API requests per user and minute before 429 Too Many Requests.
 API_REQUESTS_PER_MINUTE = 120

@@ -52,6 +52,11 @@ class WebhookDelivery(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lease of the attempt under way: a sender takes it (committed) before it sends,
+    # so no two senders send one delivery at once; if the sender dies, the lease runs out
+    # and the next run sends the delivery again.
+    claim: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     webhook: Mapped[Webhook] = relationship()

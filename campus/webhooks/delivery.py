@@ -5,21 +5,30 @@ transaction as the action (so none is lost and none is sent for a rolled-back ac
 Sending happens after the commit - in a background thread, or inline in tests - and
 `flask campus deliver-webhooks` (cron, every minute) retries what failed, with backoff.
 A failing receiver never blocks or undoes the action.
+
+Each attempt first takes a lease on its delivery and commits that, then sends with no
+transaction open (a slow receiver holds no database lock), then records the outcome.
+Two senders never send one delivery at once; a sender that dies mid-attempt leaves a
+lease that runs out (WEBHOOK_LEASE_SECONDS), and the next run sends it again, with the
+same `X-Campus-Delivery` id, by which the receiver recognises a repeat. A delivered
+message is never sent again.
 """
 
 import hashlib
 import hmac
 import json
+import secrets
 import threading
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from campus.extensions import db
-from campus.models import Ticket, Webhook, WebhookDelivery, utcnow
+from campus.models import DeliveryStatus, Ticket, Webhook, WebhookDelivery, utcnow
 from campus.schemas import webhook_message
 from campus.unit_of_work import work
 
@@ -68,52 +77,128 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def attempt(delivery: WebhookDelivery, now: datetime | None = None) -> bool:
-    """Send once; record the outcome and when to try again."""
-    now = now or utcnow()
-    body = delivery.payload.encode("utf-8")
+@dataclass(frozen=True)
+class Claimed:
+    """One attempt a sender holds the lease for: what it sends, read before sending."""
+
+    id: int
+    token: str
+    url: str
+    secret: str
+    event: str
+    payload: str
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=current_app.config.get("WEBHOOK_LEASE_SECONDS", 60))
+
+
+def claim(delivery_id: int, now: datetime) -> Claimed | None:
+    """Take one delivery for an attempt, in a transaction of its own that commits before
+    anything is sent. None if it is not due, already delivered, or another sender holds
+    it (two cron runs, or cron beside the request's thread)."""
+    token = secrets.token_hex(8)
+    with work():
+        taken = db.session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.id == delivery_id,
+                WebhookDelivery.status == DeliveryStatus.PENDING,
+                WebhookDelivery.next_attempt_at <= now,
+                or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
+            )
+            .values(
+                claim=token,
+                claimed_until=now + lease(),
+                attempts=WebhookDelivery.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not taken:
+            return None
+        row = db.session.execute(
+            select(WebhookDelivery.event, WebhookDelivery.payload, Webhook.url, Webhook.secret)
+            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+            .where(WebhookDelivery.id == delivery_id)
+        ).one()
+    return Claimed(delivery_id, token, row.url, row.secret, row.event, row.payload)
+
+
+def send(claimed: Claimed) -> tuple[int | None, str]:
+    """POST the message, outside any transaction; (HTTP status or None, error or "")."""
+    body = claimed.payload.encode("utf-8")
     request = urllib.request.Request(  # noqa: S310 - http(s) only, checked on save
-        delivery.webhook.url,
+        claimed.url,
         data=body,
         method="POST",
         headers={
             "Content-Type": "application/json",
             "User-Agent": "Campus-Webhook/1",
-            "X-Campus-Event": delivery.event,
-            "X-Campus-Delivery": str(delivery.id),
-            "X-Campus-Signature": signature(delivery.webhook.secret, body),
+            "X-Campus-Event": claimed.event,
+            # The same for every attempt of one message: receivers drop repeats by it.
+            "X-Campus-Delivery": str(claimed.id),
+            "X-Campus-Signature": signature(claimed.secret, body),
         },
     )
-    delivery.attempts += 1
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            delivery.last_status = response.status
-        delivery.status, delivery.delivered_at, delivery.next_attempt_at = "delivered", now, None
-        delivery.last_error = ""
-        return True
+            return response.status, ""
     except urllib.error.HTTPError as error:
-        delivery.last_status, delivery.last_error = error.code, f"HTTP {error.code}"
+        return error.code, f"HTTP {error.code}"
     except (urllib.error.URLError, OSError, ValueError) as error:
-        delivery.last_status, delivery.last_error = None, str(error)[:500]
-    if delivery.attempts >= MAX_ATTEMPTS:
-        delivery.status, delivery.next_attempt_at = "failed", None
-    else:
-        delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
-    return False
+        return None, str(error)[:500]
+
+
+def settle(claimed: Claimed, status: int | None, error: str, now: datetime) -> bool:
+    """Record the attempt's outcome and when to try again; True if it was delivered.
+    A sender whose lease ran out and was taken over records nothing: the newer one does."""
+    with work():
+        delivery = db.session.get(WebhookDelivery, claimed.id, populate_existing=True)
+        if delivery is None or delivery.claim != claimed.token:
+            return False
+        delivery.claim, delivery.claimed_until = "", None
+        delivery.last_status, delivery.last_error = status, error
+        if not error:
+            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
+                DeliveryStatus.DELIVERED,
+                now,
+                None,
+            )
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+        else:
+            delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+    return not error
+
+
+def attempt(delivery_id: int, now: datetime | None = None) -> bool | None:
+    """One attempt at one delivery: claim, send, settle. None if it was not ours to send."""
+    now = now or utcnow()
+    claimed = claim(delivery_id, now)
+    if claimed is None:
+        return None
+    status, error = send(claimed)
+    return settle(claimed, status, error, now)
 
 
 def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
-    """Try every pending delivery that is due; returns (delivered, not yet)."""
+    """Try every pending delivery that is due and not held by another sender;
+    returns (delivered, not yet). Each attempt commits on its own."""
     now = now or utcnow()
     due = db.session.scalars(
-        select(WebhookDelivery)
-        .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+        select(WebhookDelivery.id)
+        .where(
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+            or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
+        )
         .order_by(WebhookDelivery.id)
         .limit(limit)
     ).all()
-    sent = sum(1 for delivery in due if attempt(delivery, now))
-    db.session.flush()
-    return sent, len(due) - sent
+    db.session.commit()  # end the read: each attempt below is a unit of work of its own
+    outcomes = [attempt(delivery_id, now) for delivery_id in due]
+    sent = outcomes.count(True)
+    return sent, outcomes.count(False)
 
 
 # The domain events that go out as webhook messages, and their names on the wire.
@@ -150,11 +235,8 @@ def send_soon(delivery_ids: list[int]) -> None:
         return
 
     def run():
-        with work():  # a job: its own unit of work
-            for delivery in db.session.scalars(
-                select(WebhookDelivery).where(WebhookDelivery.id.in_(delivery_ids))
-            ):
-                attempt(delivery)
+        for delivery_id in delivery_ids:  # each attempt: units of work of its own
+            attempt(delivery_id)
 
     if mode == "inline":
         run()  # in the request's session, after its unit of work has committed

@@ -1,6 +1,7 @@
-"""Faults survived, with real processes: Redis stopped under a running app, and (under make
+"""Faults survived, with real processes: Redis stopped under a running app, (under make
 test-postgres) a PostgreSQL cluster of the test's own restarted while teachers file
-tickets against gunicorn."""
+tickets against gunicorn, a full or read-only photo disk, and a webhook sender killed in
+the middle of a delivery."""
 
 import contextlib
 import json
@@ -8,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -30,6 +32,8 @@ from tests.functional.test_simultaneous_reports import (
     _serve,
     _teachers_with_tokens,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wait_for_port(port: int, up: bool = True, seconds: float = 30) -> None:
@@ -319,3 +323,162 @@ def _noisy_png(size: int) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+# --- A sender dies in the middle of a delivery ---------------------------------------------
+
+
+class HoldingReceiver:
+    """A real HTTP receiver that notes every message and, while `holding`, never answers
+    (the sender stays in the middle of its attempt until it is killed)."""
+
+    def __init__(self, delay: float = 0.0):
+        from werkzeug.serving import make_server
+
+        self.received: list[tuple[str, str, bytes]] = []  # (delivery id, signature, body)
+        self.arrived = threading.Event()
+        self.holding = threading.Event()
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def app(self, environ, start_response):
+        from werkzeug.wrappers import Request, Response
+
+        request = Request(environ)
+        with self.lock:
+            self.received.append(
+                (
+                    request.headers["X-Campus-Delivery"],
+                    request.headers["X-Campus-Signature"],
+                    request.get_data(),
+                )
+            )
+        self.arrived.set()
+        while self.holding.is_set():
+            time.sleep(0.05)
+        time.sleep(self.delay)
+        return Response("ok")(environ, start_response)
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return [delivery for delivery, _signature, _body in self.received]
+
+
+def _deliveries_to(url: str, count: int) -> list[int]:
+    from campus.models import Webhook, WebhookDelivery, utcnow
+
+    hook = Webhook(url=url, secret="s3cret")
+    now = utcnow()
+    rows = [
+        WebhookDelivery(
+            webhook=hook,
+            event="ticket.escalated",
+            payload=json.dumps({"event": "ticket.escalated", "n": n}),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for n in range(count)
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return [row.id for row in rows]
+
+
+def _sender(database_url: str, lease: int) -> subprocess.Popen:
+    """`flask campus deliver-webhooks` as cron runs it: a process of its own."""
+    env = {
+        **os.environ,
+        "CAMPUS_ENV": "development",
+        "CAMPUS_DATABASE_URL": database_url,
+        "CAMPUS_WEBHOOK_LEASE_SECONDS": str(lease),
+        "CAMPUS_LOG_LEVEL": "WARNING",
+        "FLASK_APP": "wsgi",
+    }
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("flask")), "campus", "deliver-webhooks"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _send(database_url: str, lease: int) -> str:
+    process = _sender(database_url, lease)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    return output
+
+
+def _delivery_states() -> dict[int, tuple[str, int]]:
+    from campus.models import WebhookDelivery
+
+    db.session.rollback()  # a read begun earlier would see the database as it was then
+    rows = db.session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.status, WebhookDelivery.attempts)
+    ).all()
+    db.session.rollback()
+    return {row.id: (row.status, row.attempts) for row in rows}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_database(request, tmp_path):
+    """A database that the test and the sender processes both see."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'deliveries.db'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_FOLDER": str(tmp_path)})
+        with app.app_context():
+            db.create_all()
+            yield url
+            db.session.remove()
+            db.engine.dispose()
+        return
+    app = request.getfixturevalue("app")
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: run with make test-postgres")
+    yield app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def test_a_sender_killed_mid_delivery_is_followed_by_one_that_sends_it_once(shared_database):
+    receiver = HoldingReceiver()
+    receiver.holding.set()
+    [delivery] = _deliveries_to(receiver.url, 1)
+    lease = 3
+    dying = _sender(shared_database, lease)
+    assert receiver.arrived.wait(30), "the sender never sent"
+    dying.kill()  # in the middle of the attempt: sent, no answer yet, nothing recorded
+    dying.communicate(timeout=10)
+    receiver.holding.clear()
+    assert _delivery_states() == {delivery: ("pending", 1)}
+
+    # While the dead sender's lease runs, the next run leaves the delivery alone.
+    assert "Delivered 0" in _send(shared_database, lease)
+    assert receiver.ids() == [str(delivery)]
+
+    time.sleep(lease + 0.5)  # the lease runs out: the job runs again
+    assert "Delivered 1" in _send(shared_database, lease)
+    assert _delivery_states() == {delivery: ("delivered", 2)}
+    # The repeat is the same message under the same delivery id, so the receiver can
+    # recognise it; the first one was never answered.
+    first, again = receiver.received
+    assert first == again
+
+    # Delivered is final: later runs never send it again.
+    assert "Delivered 0" in _send(shared_database, lease)
+    assert len(receiver.received) == 2
+    receiver.server.shutdown()
+
+
+def test_senders_running_at_once_send_each_delivery_once(shared_database):
+    receiver = HoldingReceiver(delay=0.05)
+    deliveries = _deliveries_to(receiver.url, 30)
+    senders = [_sender(shared_database, 60) for _ in range(3)]
+    outputs = [process.communicate(timeout=120)[0] for process in senders]
+    assert all(process.returncode == 0 for process in senders), outputs
+    assert sorted(receiver.ids(), key=int) == [str(d) for d in deliveries]  # each once
+    assert set(_delivery_states().values()) == {("delivered", 1)}
+    receiver.server.shutdown()
