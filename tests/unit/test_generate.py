@@ -81,3 +81,21 @@ def test_refuses_a_database_with_data_and_a_campus_without_schools(app):
     bad = run(app, "generate", "--campuses=4", "--schools=3")
     assert bad.exit_code != 0
     assert "at least as many schools" in bad.output
+
+
+def test_a_brand_new_database_is_migrated_first(tmp_path):
+    from sqlalchemy import inspect
+
+    from campus import create_app
+
+    fresh = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.db'}"})
+    with fresh.app_context():
+        result = run(fresh, "generate", "--tickets=20", "--campuses=1", "--schools=1")
+        assert result.exit_code == 0, result.output
+        assert "migrations applied" in result.output
+        assert count(Ticket) == 20
+        assert "alembic_version" in inspect(db.engine).get_table_names()  # at the head
+        again = run(fresh, "generate", "--tickets=20", "--campuses=1", "--schools=1")
+        assert again.exit_code != 0 and "already has users" in again.output
+        db.session.remove()
+        db.engine.dispose()
