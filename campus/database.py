@@ -14,6 +14,9 @@ A transaction is taken as writing when it belongs to a request that may change s
 CLI commands and jobs). PostgreSQL needs none of this and is left alone.
 """
 
+import fcntl
+import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -22,6 +25,7 @@ from datetime import UTC, date, datetime
 from flask import Flask, request
 from sqlalchemy import Table, TypeDecorator, event, exc
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 _writing: ContextVar[bool] = ContextVar("campus_sqlite_writing", default=False)
 BUSY_TIMEOUT_MS = 30_000
@@ -29,7 +33,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @event.listens_for(Engine, "connect")
-def _on_connect(dbapi_connection, _record) -> None:
+def _on_connect(dbapi_connection, record) -> None:
     if type(dbapi_connection).__module__.split(".")[0] not in ("sqlite3", "pysqlite2"):
         return
     # SQLAlchemy emits BEGIN itself (below), so that it can choose IMMEDIATE.
@@ -38,7 +42,45 @@ def _on_connect(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode = WAL")  # a file database; memory ones say "memory"
     cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: no corruption on power loss
+    path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     cursor.close()
+    if path:  # a file: its writers queue on a lock file beside it (below)
+        record.info["campus_writers"] = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+
+
+# Writers wait in line on a lock file beside the database (flock, one per connection):
+# the next one goes the moment the lock is free. SQLite's own busy handler would let a
+# waiting writer sleep in growing steps (1, 2, 5, 10 ... 100 ms) and so leave the lock idle
+# while requests queue; the busy timeout stays as the last resort.
+WAIT_STEP_SECONDS = 0.0002
+
+
+@event.listens_for(Pool, "close")
+def _on_close(_dbapi_connection, record) -> None:
+    lock = record.info.pop("campus_writers", None)
+    if lock is not None:
+        os.close(lock)  # its flock, if still held, goes with it
+
+
+def _queue_for_writing(info: dict) -> None:
+    lock = info.get("campus_writers")
+    if lock is None or info.get("campus_writing"):
+        return
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return  # leave it to SQLite's busy timeout, which answers "locked"
+            time.sleep(WAIT_STEP_SECONDS)
+    info["campus_writing"] = True
+
+
+def _done_writing(info: dict) -> None:
+    if info.pop("campus_writing", False):
+        fcntl.flock(info["campus_writers"], fcntl.LOCK_UN)
 
 
 @event.listens_for(Engine, "begin")
@@ -46,8 +88,38 @@ def _on_begin(connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     immediate = _writing.get()
+    if immediate:
+        _queue_for_writing(connection.connection.info)
+        _release_after_transactions(connection.dialect)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
     connection.info["campus_immediate"] = immediate
+
+
+def _release_after_transactions(dialect) -> None:
+    """Let the next writer in as soon as this transaction has committed or rolled back."""
+    if getattr(dialect, "campus_releases_writers", False):
+        return
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(connection):
+        try:
+            commit(connection)
+        finally:
+            _done_writing(_info_of(connection))
+
+    def do_rollback(connection):
+        try:
+            rollback(connection)
+        finally:
+            _done_writing(_info_of(connection))
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    dialect.campus_releases_writers = True
+
+
+def _info_of(connection) -> dict:
+    """The pooled connection's info (SQLAlchemy hands the dialect its pool proxy)."""
+    return getattr(connection, "info", None) or {}
 
 
 def ready_to_write(session) -> None:
@@ -60,7 +132,13 @@ def ready_to_write(session) -> None:
         return
     if session.new or session.dirty or session.deleted:
         return  # changes made before the unit of work: keep them in their transaction
-    session.commit()
+    # Only reads to end: what they loaded (the user, the form's choices) stays loaded
+    # instead of being read again while the write lock is held.
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from campus.database import reads_first
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import Device
@@ -54,6 +55,7 @@ def _rooms(school_id: int) -> list[str]:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@reads_first  # the form is checked first; the write lock is taken for the filing only
 def report():
     if not can_report(current_user):
         abort(403)

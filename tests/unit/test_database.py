@@ -86,3 +86,73 @@ def test_a_database_that_is_away_is_told_from_a_mistake_in_a_query(tmp_path):
         connection.execute(text("SELECT nothing FROM nowhere"))
     assert not unavailable(mistake.value)
     assert not unavailable(ValueError("not a database error"))
+
+
+def test_filing_checks_the_form_before_it_takes_the_write_lock(world, as_user):
+    teacher = as_user(world.teacher)
+    report = {"category": "printer", "impact": "minor", "title": "Papierstau", "description": "x"}
+    with begins() as seen:
+        assert teacher.post("/tickets/new", data=report).status_code == 302
+    assert seen[0] == "BEGIN" and seen.count("BEGIN IMMEDIATE") == 1
+
+
+def _held_by_someone(lock_file) -> bool:
+    import fcntl
+    import os
+
+    probe = os.open(lock_file, os.O_RDWR)
+    try:
+        fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(probe)  # and with it the probe's own lock
+    return False
+
+
+@pytest.mark.parametrize("end", ["commit", "rollback"])
+def test_writers_queue_on_a_lock_file_that_is_free_again_after_the_transaction(tmp_path, end):
+    """A waiting writer is let in the moment the one before it ends (it does not sleep
+    through SQLite's growing busy waits): the lock file is held exactly while writing."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    from campus.database import writing
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'queue.db'}")
+    lock_file = tmp_path / "queue.db-writers"
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t (n INTEGER)"))
+    assert not _held_by_someone(lock_file)
+    with engine.connect() as reader:
+        reader.execute(text("SELECT count(*) FROM t"))  # reads never queue
+        assert not _held_by_someone(lock_file)
+        reader.rollback()
+    order = []
+
+    def second_writer():
+        with writing(), engine.begin() as connection:
+            order.append("second in")
+            connection.execute(text("INSERT INTO t VALUES (2)"))
+
+    with writing():
+        first = engine.connect()
+        first.begin()
+        first.execute(text("INSERT INTO t VALUES (1)"))
+        assert _held_by_someone(lock_file)
+        waiting = threading.Thread(target=second_writer)
+        waiting.start()
+        time.sleep(0.2)
+        assert order == []  # it waits in line
+        order.append("first out")
+        first.commit() if end == "commit" else first.rollback()
+        first.close()
+    waiting.join(timeout=10)
+    assert order == ["first out", "second in"]
+    assert not _held_by_someone(lock_file)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT n FROM t ORDER BY n")).scalars().all()
+    assert rows == ([1, 2] if end == "commit" else [2])
+    engine.dispose()
