@@ -72,6 +72,8 @@ def report():
         uploads = [
             read_upload(f.filename, f.stream) for f in request.files.getlist("photos") if f.filename
         ]
+        if current_user.school is None:  # read now, not while holding the write lock
+            abort(403)
         with work(form) as filed:
             ticket = report_ticket(
                 current_user,
