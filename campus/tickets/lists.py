@@ -53,4 +53,4 @@ def queue():
         return redirect(url_for("tickets.mine"))
     f = filter_from_args(request.args, current_user)
     page = _page(ticket_query(current_user, f), f.sort)
-    return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user))
+    return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user, f))

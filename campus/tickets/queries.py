@@ -217,7 +217,12 @@ def filter_from_args(args, user: User) -> TicketFilter:
     )
 
 
-def filter_options(user: User) -> dict:
+# More schools than this in the filter bar (a city's admin sees 1,000): the bar lists the
+# chosen campus's schools and asks for a campus first.
+SCHOOL_CHOICES_MAX = 100
+
+
+def filter_options(user: User, f: TicketFilter | None = None) -> dict:
     """The choices in the filter bar, limited to what the user can see (ids and names
     only: the bar needs no whole rows)."""
     people = select(User.id, User.display_name).order_by(User.display_name)
@@ -233,9 +238,18 @@ def filter_options(user: User) -> dict:
     campuses_query = select(Campus.id, Campus.name).order_by(Campus.name)
     if campus_ids is not None:
         campuses_query = campuses_query.where(Campus.id.in_(campus_ids))
-    schools = visible_schools(user, select(School.id, School.name).order_by(School.name))
+    schools_query = visible_schools(user, select(School.id, School.name).order_by(School.name))
+    if f is not None and f.campus_id:
+        schools_query = schools_query.where(School.campus_id == f.campus_id)
+    schools = db.session.execute(schools_query.limit(SCHOOL_CHOICES_MAX + 1)).all()
+    too_many = len(schools) > SCHOOL_CHOICES_MAX
+    if too_many:  # only the chosen one, if any: the rest after a campus is chosen
+        schools = [s for s in schools if f is not None and s.id == f.school_id]
+        if f is not None and f.school_id and not schools:
+            schools = db.session.execute(schools_query.where(School.id == f.school_id)).all()
     return {
-        "schools": db.session.execute(schools).all(),
+        "schools": schools,
+        "schools_need_campus": too_many,
         "campuses": db.session.execute(campuses_query).all(),
         "assignees": db.session.execute(colleagues).all() if colleagues is not None else [],
     }

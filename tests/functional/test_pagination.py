@@ -128,3 +128,31 @@ def test_the_count_stops_at_the_cap(app, world, as_user, monkeypatch):
     html = as_user(world.manager).get("/tickets/?status=open").text
     assert re.search(r"(More than|Mehr als) 3 ", html)
     assert COUNT_CAP == 1000
+
+
+def test_a_city_of_many_schools_asks_for_a_campus_before_it_lists_schools(
+    world, as_user, make_campus, make_school, monkeypatch
+):
+    from campus.tickets import queries
+
+    monkeypatch.setattr(queries, "SCHOOL_CHOICES_MAX", 2)
+    north = make_campus("Nord")
+    schools = [make_school(north, name=f"Nordschule {n}") for n in range(2)]
+    south = make_campus("Süd")
+    make_school(south, name="Südschule")
+    admin = as_user(world.admin)
+
+    def school_options(query: str) -> tuple[list[str], str]:
+        page = admin.get("/tickets/" + query).text
+        bar = page[
+            page.index('id="f-school"') : page.index("</select>", page.index('id="f-school"'))
+        ]
+        return re.findall(r'<option value="(\d+)"', bar), page
+
+    options, page = school_options("")
+    assert options == [] and "Choose a campus to pick one of its schools." in page
+    options, page = school_options(f"?campus={north.id}")
+    assert options == [str(s.id) for s in schools]
+    # a chosen school stays chosen when the bar cannot list them all
+    options, page = school_options(f"?school={schools[1].id}")
+    assert options == [str(schools[1].id)] and "selected" in page
