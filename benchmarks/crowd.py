@@ -53,12 +53,16 @@ class Tally:
         self.errors = defaultdict(int)
         self.refused = defaultdict(int)
         self.samples = []
+        self.steady_from = float("inf")  # when everyone has logged in
+        self.steady = defaultdict(list)  # the times after that
         self.filed = []  # (ticket id, title)
         self.answers = []  # texts confirmed by a redirect
 
     def record(self, kind: str, status: int, took: float, expected=(200,)) -> bool:
         with self.lock:
             self.times[kind].append(took)
+            if time.perf_counter() >= self.steady_from:
+                self.steady[kind].append(took)
             if status in expected:
                 return True
             if status == 409:
@@ -292,6 +296,7 @@ def main() -> int:
             for n, (email, role) in enumerate(crowd)
         ]
         started = time.perf_counter()
+        tally.steady_from = started + args.ramp + 5  # the last login, and its first pages
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -316,12 +321,13 @@ def main() -> int:
         }
         for kind, times in sorted(tally.times.items())
     }
-    views = [
-        t
-        for kind, times in tally.times.items()
-        if kind not in ("file a ticket", "claim", "reply", "note", "resolve", "log in")
-        for t in times
-    ]
+    writes = ("file a ticket", "claim", "reply", "note", "resolve", "log in")
+
+    def page_views(table):
+        return [t for kind, times in table.items() if kind not in writes for t in times]
+
+    views = page_views(tally.times)
+    steady = page_views(tally.steady)
     total = sum(len(t) for t in tally.times.values())
     result = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -331,6 +337,9 @@ def main() -> int:
         "requests": total,
         "req_per_s": round(total / took, 1),
         "page_view_p95_ms": round(percentile(views, 0.95), 1),
+        # once all have logged in (200 password checks in --ramp seconds, each a deliberate
+        # scrypt cost, share the two cores with the pages until then)
+        "page_view_p95_ms_after_logins": round(percentile(steady, 0.95), 1),
         "errors": sum(tally.errors.values()),
         "error_kinds": dict(Counter(tally.samples)),
         "filed": len(tally.filed),
@@ -353,7 +362,9 @@ def main() -> int:
     if tally.samples:
         print("errors:", dict(Counter(tally.samples)))
     print(
-        f"page views p95 {result['page_view_p95_ms']} ms; errors {result['errors']}; "
+        f"page views p95 {result['page_view_p95_ms']} ms "
+        f"({result['page_view_p95_ms_after_logins']} ms once all had logged in); "
+        f"errors {result['errors']}; "
         f"{len(tally.filed)} tickets filed, {len(tally.answers)} answers; lost: {lost}"
     )
     out = ROOT / "benchmarks" / "results" / f"{result['date'][:10]}-crowd.json"
