@@ -8,7 +8,7 @@ from werkzeug.exceptions import InternalServerError
 
 from campus.exceptions import DomainError
 from campus.schemas import error_body
-from campus.urls import is_safe_url
+from campus.urls import local_path
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -106,9 +106,10 @@ def _domain_error(error: DomainError):
     from campus.extensions import db
 
     db.session.rollback()
-    if request.method == "POST" and is_safe_url(request.referrer):
+    back = local_path(request.referrer, this_host=True)
+    if request.method == "POST" and back:
         flash(error.message, "danger")
-        return redirect(request.referrer)
+        return redirect(back)
     return render_template(
         "errors/error.html", code=error.status_code, message=error.message
     ), error.status_code

@@ -1,16 +1,30 @@
 """Redirect targets that stay on this site (no open redirects)."""
 
-from urllib.parse import urljoin, urlsplit
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import request
 
+# Browsers drop tabs and line breaks from an address and read "\" as "/": "/\t/evil.example"
+# and "/\\evil.example" become "//evil.example", another host. None of them may appear.
+_REPAIRED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f\\]")
 
-def is_safe_url(target: str | None) -> bool:
-    """True for a relative path or an absolute URL of this very host."""
-    if not target:
-        return False
-    if target.startswith("//") or "\\" in target:
-        return False
-    here = urlsplit(request.host_url)
-    there = urlsplit(urljoin(request.host_url, target))
-    return there.scheme in ("http", "https") and there.netloc == here.netloc
+
+def local_path(target: str | None, *, this_host: bool = False) -> str | None:
+    """`target` if it is a path on this site: it starts with exactly one "/" and names no
+    scheme or host. With `this_host`, an absolute address of this very host (a Referer)
+    counts as its path. None for anything else."""
+    if not target or _REPAIRED_BY_BROWSERS.search(target):
+        return None
+    parts = urlsplit(target)
+    if this_host and (parts.scheme or parts.netloc):
+        here = urlsplit(request.host_url)
+        if (parts.scheme, parts.netloc) != (here.scheme, here.netloc):
+            return None
+        target = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+        parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    if parts.scheme or parts.netloc:
+        return None
+    return target

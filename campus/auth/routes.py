@@ -21,7 +21,7 @@ from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import ApiToken
 from campus.unit_of_work import work
-from campus.urls import is_safe_url
+from campus.urls import local_path
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -49,8 +49,7 @@ def login():
             lockout.clear(email)
             session.clear()  # a fresh session for the fresh login
             login_user(user, remember=form.remember.data)
-            target = request.args.get("next")
-            return redirect(target if is_safe_url(target) else url_for("main.index"))
+            return redirect(local_path(request.args.get("next")) or url_for("main.index"))
         if user is None:  # unknown email or wrong password: the same answer, the same count
             lockout.record_failure(email, address)
             form.password.errors.append(_("Email or password is not correct."))
@@ -88,8 +87,7 @@ def language():
         if current_user.is_authenticated:
             with work():
                 set_locale(current_user, form.locale.data)
-    target = request.referrer
-    return redirect(target if is_safe_url(target) else url_for("main.index"))
+    return redirect(local_path(request.referrer, this_host=True) or url_for("main.index"))
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
