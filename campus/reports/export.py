@@ -55,10 +55,22 @@ def to_csv(rows: list[dict], separator: str = ",") -> str:
     return buffer.getvalue()
 
 
+# A text cell that begins with one of these is a formula to Excel and LibreOffice
+# (OWASP, "CSV Injection"): a school or person named "=HYPERLINK(...)" must stay text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value, separator: str) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         text = f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
         return text.replace(".", ",") if separator == ";" else text
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralised(str(value))
+
+
+def neutralised(text: str) -> str:
+    """Text that a spreadsheet shows as text: a leading formula character gets a "'"."""
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -4,6 +4,7 @@ import pytest
 
 from campus.models import Role
 from tests.conftest import PASSWORD
+from tests.unit.test_report_queries import march  # noqa: F401 - the shared dataset fixture
 
 # Addresses that browsers "repair" into another host, and other ways off the site.
 OFF_SITE = [
@@ -60,3 +61,42 @@ def test_switching_language_goes_back_only_to_this_site(client, referrer, back_t
     response = client.post("/auth/language", data={"locale": "en"}, headers={"Referer": referrer})
     assert response.status_code == 302
     assert response.location == back_to
+
+
+# --- exports: no formula injection ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['=HYPERLINK("http://evil.example","Klick")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"],
+)
+def test_a_name_that_is_a_formula_stays_text_in_the_csv(march, as_user, name):  # noqa: F811
+    import csv
+    import io
+
+    from sqlalchemy import update
+
+    from campus.extensions import db
+    from campus.models import Campus
+
+    db.session.execute(update(Campus).where(Campus.name == "Campus Nord").values(name=name))
+    db.session.commit()
+    for separator in (",", ";"):
+        response = as_user(march.admin).get(
+            "/reports/export.csv",
+            query_string={
+                "table": "campus",
+                "sep": separator,
+                "preset": "custom",
+                "start": "2026-03-01",
+                "end": "2026-03-31",
+            },
+        )
+        assert response.status_code == 200
+        rows = list(
+            csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=separator)
+        )
+        labels = [row["label"] for row in rows]
+        assert "'" + name in labels  # shown as the text it is, never run
+        assert not any(label.startswith(("=", "+", "-", "@", "\t", "\r")) for label in labels)
+        assert all(row["recorded"].isdigit() for row in rows)  # numbers stay numbers
