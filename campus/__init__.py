@@ -1,6 +1,5 @@
 """Campus: IT-support ticketing for school campuses."""
 
-import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -142,9 +141,11 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
+    from campus.logs import request_id_from
+
     @app.before_request
     def _request_id():
-        g.request_id = request.headers.get("X-Request-ID") or secrets.token_hex(8)
+        g.request_id = request_id_from(request.headers.get("X-Request-ID"))
 
     @app.after_request
     def _headers(response):

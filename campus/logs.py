@@ -6,6 +6,8 @@ tokens or ticket texts reach the log at INFO.
 
 import json
 import logging
+import re
+import secrets
 import sys
 import time
 
@@ -54,7 +56,7 @@ def init_logging(app: Flask) -> None:
         fields = {
             "request_id": g.get("request_id", ""),
             "method": request.method,
-            "path": request.path,
+            "path": printable(request.path),
             "status": response.status_code,
             "duration_ms": round(
                 (time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1
@@ -70,6 +72,26 @@ def init_logging(app: Flask) -> None:
             extra={"fields": fields},
         )
         return response
+
+
+# Line breaks (and the other control and separator characters that some readers take as
+# one) would let a path write a line of its own into the log: they are written as \xNN.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
+
+
+# A client's own request id (a proxy's, a script's) is kept if it is short and plain.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def request_id_from(header: str | None) -> str:
+    """The client's X-Request-ID if it is 1-64 safe characters, else a new one."""
+    if header and _REQUEST_ID.fullmatch(header):
+        return header
+    return secrets.token_hex(8)
 
 
 def _identity(user) -> int | None:

@@ -2,6 +2,9 @@
 
 import json
 import logging
+import time
+
+import pytest
 
 from tests.conftest import PASSWORD
 
@@ -31,3 +34,29 @@ def test_requests_are_logged_as_json_lines_without_secrets(app, client, world, c
     assert api_line["request_id"] and api_line["duration_ms"] >= 0
     for secret in (PASSWORD, token, "geheimer"):
         assert secret not in err
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_request_can_write_a_log_line_of_its_own(capsys, log_format):
+    """A line break in the path (%0A, %0D, U+2028) or a crafted request id stays inside
+    the request's one line, in text and in JSON logs."""
+    from campus import create_app
+
+    app = create_app({"LOG_FORMAT": log_format, "LOG_LEVEL": "INFO"})
+    client = app.test_client()
+    forged = "2026-11-26 12:00:00,000 INFO campus.requests POST /admin/users 200 1.0ms"
+    capsys.readouterr()
+    for path in ("/nothing%0A", "/nothing%0D%0A", "/nothing%E2%80%A8"):
+        client.get(path + forged.replace(" ", "%20"))
+    response = client.get("/healthz", headers={"X-Request-ID": "<Evil> 1;" + "x" * 80})
+    logging.getLogger("campus").handlers[0].flush()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 4, lines  # one line per request
+    start = "{" if log_format == "json" else time.strftime("%Y-")
+    assert all(line.startswith(start) for line in lines), lines
+    assert all(forged in line for line in lines[:3])  # inside its request's line
+    request_id = response.headers["X-Request-ID"]  # the crafted one is replaced
+    assert request_id.isalnum() and len(request_id) <= 64
+    assert "<Evil>" not in "".join(lines)
+    good = client.get("/healthz", headers={"X-Request-ID": "proxy-1234.abc"})
+    assert good.headers["X-Request-ID"] == "proxy-1234.abc"  # a plain one is kept
