@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
+# wsgi.py runs production unless told otherwise; these targets are for a developer's machine.
+export CAMPUS_ENV ?= development
 
 .DEFAULT_GOAL := help
 .PHONY: help run serve-prod test test-postgres bench lint format translations extract-messages update-messages db-upgrade seed clean

@@ -6,6 +6,8 @@ from campus import create_app
 from campus.config import ConfigError
 
 try:
-    app = create_app()
+    # gunicorn and `flask --app wsgi` run production unless CAMPUS_ENV says otherwise:
+    # a forgotten setting never means debug mode with a public secret key.
+    app = create_app(default_env="production")
 except ConfigError as error:  # one clear line instead of a traceback
     sys.exit(f"campus: {error}")

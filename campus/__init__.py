@@ -14,14 +14,15 @@ from campus.config import load_config
 from campus.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app; `test_config` selects the testing settings and overrides them."""
+def create_app(test_config: dict | None = None, default_env: str = "development") -> Flask:
+    """Build the app; `test_config` selects the testing settings and overrides them.
+    Without CAMPUS_ENV the app runs `default_env`: wsgi.py (gunicorn) asks for production."""
     app = Flask(
         __name__,
         template_folder="../templates",
         instance_relative_config=True,
     )
-    load_config(app, test_config)
+    load_config(app, test_config, default_env)
     register_extensions(app)
     register_event_handlers(app)
     register_blueprints(app)
@@ -158,6 +159,11 @@ def register_security_headers(app: Flask) -> None:
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         )
         response.headers.setdefault("X-Request-ID", g.get("request_id", ""))
+        if app.config.get("HSTS_SECONDS"):
+            response.headers.setdefault(
+                "Strict-Transport-Security",
+                f"max-age={int(app.config['HSTS_SECONDS'])}; includeSubDomains",
+            )
         return response
 
 

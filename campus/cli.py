@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import inspect
 
@@ -37,6 +38,11 @@ def seed_demo_command(if_empty: bool):
     """Load the demo (3 campuses, ~80 users, ~300 devices, a year of tickets) once."""
     from campus.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
 
+    if current_app.config["CAMPUS_ENV"] == "production":
+        raise click.ClickException(
+            "seed-demo refuses to run in production: the demo logins share a published "
+            "password. Use `flask campus create-user` for real accounts."
+        )
     if demo_present():
         click.echo("Demo data is already present; nothing changed.")
         return

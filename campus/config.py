@@ -23,9 +23,11 @@ class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message says why in one line."""
 
 
-def load_config(app: Flask, test_config: dict | None = None) -> None:
+def load_config(
+    app: Flask, test_config: dict | None = None, default_env: str = "development"
+) -> None:
     """Fill app.config in layers; later layers win."""
-    env = "testing" if test_config is not None else os.environ.get("CAMPUS_ENV", "development")
+    env = "testing" if test_config is not None else os.environ.get("CAMPUS_ENV", default_env)
     if env not in ENVIRONMENTS:
         raise ConfigError(f"CAMPUS_ENV={env!r} is unknown; use one of {', '.join(ENVIRONMENTS)}.")
     app.config["CAMPUS_ENV"] = env
@@ -73,9 +75,14 @@ def _parse(raw: str):
 def check_production_secret(secret: str | None) -> None:
     """Refuse to run production with a missing, default or short secret key."""
     if not secret or secret == DEV_SECRET:
+        trial = (
+            ""
+            if "CAMPUS_ENV" in os.environ
+            else " To try Campus on your own machine instead, set CAMPUS_ENV=development."
+        )
         raise ConfigError(
             "CAMPUS_SECRET_KEY is not set: production needs its own secret key "
-            '(for example: python -c "import secrets; print(secrets.token_hex(32))").'
+            '(for example: python -c "import secrets; print(secrets.token_hex(32))").' + trial
         )
     if len(str(secret)) < MIN_SECRET_LENGTH:
         raise ConfigError(

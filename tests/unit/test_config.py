@@ -99,3 +99,60 @@ def test_passwords_are_hashed_with_scrypt_outside_tests(monkeypatch):
     assert user.password_hash.startswith("scrypt:")
     assert user.check_password("ein-langes-passwort")
     create_app({})  # back to the test setting for the other tests
+
+
+def test_wsgi_without_campus_env_runs_production(tmp_path):
+    """A forgotten CAMPUS_ENV under gunicorn never means debug mode and a public key."""
+    env = {"CAMPUS_DATABASE_URL": "sqlite://", "PATH": "/usr/bin"}
+    refused = subprocess.run(
+        [sys.executable, "-c", "import wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "CAMPUS_SECRET_KEY is not set" in refused.stderr
+    assert "CAMPUS_ENV=development" in refused.stderr  # how to try it locally instead
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import wsgi; c = wsgi.app.config; "
+            "print(c['CAMPUS_ENV'], c['DEBUG'], c['SESSION_COOKIE_SECURE'])",
+        ],
+        cwd=ROOT,
+        env={**env, "CAMPUS_SECRET_KEY": "k" * 40},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert started.stdout.split() == ["production", "False", "True"], started.stderr
+
+
+def test_production_sends_hsts_and_it_can_be_switched_off(monkeypatch):
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    header = create_app().test_client().get("/healthz").headers.get("Strict-Transport-Security")
+    assert header == "max-age=31536000; includeSubDomains"
+    monkeypatch.setenv("CAMPUS_HSTS_SECONDS", "0")
+    assert "Strict-Transport-Security" not in create_app().test_client().get("/healthz").headers
+    monkeypatch.setenv("CAMPUS_ENV", "development")
+    monkeypatch.delenv("CAMPUS_HSTS_SECONDS")
+    assert "Strict-Transport-Security" not in create_app().test_client().get("/healthz").headers
+    create_app({})
+
+
+def test_seed_demo_refuses_to_run_in_production(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    app = create_app()
+    result = app.test_cli_runner().invoke(args=["campus", "seed-demo"])
+    assert result.exit_code == 1
+    assert "refuses to run in production" in result.output
+    create_app({})
