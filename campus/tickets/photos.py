@@ -24,7 +24,11 @@ MAX_PHOTOS = 3
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-MAX_PIXELS = 50_000_000  # beyond any phone camera; larger is a decompression bomb
+# A phone photo has up to 50 megapixels (full-resolution modes included) and sides of a
+# few thousand pixels; a small file that claims more is a decompression bomb. Its header
+# is read and it is refused before anything is decoded.
+MAX_PIXELS = 50_000_000
+MAX_SIDE = 12_000
 
 
 @dataclass
@@ -71,6 +75,16 @@ def check_photos(uploads: list[Upload]) -> list[tuple[Upload, str]]:
                 ),
                 "photos",
             )
+        if oversized(upload.data, content_type):
+            raise InvalidInput(
+                _l(
+                    "“%(name)s” has more pixels than a photo (at most %(megapixels)d "
+                    "megapixels). Please send a smaller picture.",
+                    name=upload.filename,
+                    megapixels=MAX_PIXELS // 1_000_000,
+                ),
+                "photos",
+            )
         cleaned = clean_image(upload.data, content_type)
         if cleaned is None:
             raise InvalidInput(
@@ -78,6 +92,20 @@ def check_photos(uploads: list[Upload]) -> list[tuple[Upload, str]]:
             )
         checked.append((Upload(upload.filename, cleaned), content_type))
     return checked
+
+
+def oversized(data: bytes, content_type: str) -> bool:
+    """Whether the header claims more pixels than a photo has (nothing is decoded)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[PIL_FORMATS[content_type]]) as probe:
+                width, height = probe.size
+    except Image.DecompressionBombError:
+        return True  # Pillow's own limit, far beyond ours
+    except (OSError, SyntaxError, ValueError):
+        return False  # not readable: clean_image says so
+    return width * height > MAX_PIXELS or max(width, height) > MAX_SIDE
 
 
 def clean_image(data: bytes, content_type: str) -> bytes | None:
@@ -88,7 +116,7 @@ def clean_image(data: bytes, content_type: str) -> bytes | None:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[fmt]) as probe:
-                if probe.width * probe.height > MAX_PIXELS:
+                if probe.width * probe.height > MAX_PIXELS or max(probe.size) > MAX_SIDE:
                     return None
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=[fmt]) as image:

@@ -122,3 +122,54 @@ def test_photo_metadata_such_as_the_gps_position_is_removed(app, world, as_user)
     with Image.open(stored) as image:
         assert image.format == "JPEG" and image.size == (32, 24)
         assert not image.getexif()
+
+
+def _claimed_size_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height (a decompression bomb's shape)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _small_jpeg_of_many_pixels(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("L", (width, height)).save(out, format="JPEG", quality=1)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bombe.png", _claimed_size_png(30_000, 30_000)),  # 900 megapixels claimed
+        ("lang.png", _claimed_size_png(60_000, 10)),  # a side no photo has
+        ("gross.jpg", _small_jpeg_of_many_pixels(9_000, 6_000)),  # 54 MP in a small file
+    ],
+)
+def test_a_small_file_of_a_huge_image_is_refused_before_decoding(world, as_user, name, content):
+    import tracemalloc
+
+    assert len(content) < 1024 * 1024  # small on the wire
+    browser = as_user(world.teacher)
+    tracemalloc.start()
+    response = report(browser, (name, content))
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert response.status_code == 422
+    assert "megapixels" in response.text or "Megapixel" in response.text
+    assert ticket_count() == 0
+    assert peak < 20 * 1024 * 1024  # never decoded: a decoded one would need 100s of MB
