@@ -10,7 +10,7 @@ from flask_babel import (
 )
 from flask_login import current_user
 
-from campus.config import load_config
+from campus.config import ConfigError, load_config
 from campus.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
@@ -31,7 +31,23 @@ def create_app(test_config: dict | None = None, default_env: str = "development"
     register_security_headers(app)
     register_logging(app)
     register_commands(app)
+    trust_proxies(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind CAMPUS_TRUSTED_PROXIES reverse proxies, the client's address, scheme and host
+    are those the proxies pass on (X-Forwarded-For/-Proto/-Host, the last n hops). With
+    0 (the default) those headers are ignored: a client could write anything in them."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise ConfigError(
+            f"CAMPUS_TRUSTED_PROXIES={hops!r}: give the number of proxies, 0 or more."
+        )
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

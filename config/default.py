@@ -21,8 +21,13 @@ PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
 # werkzeug's scrypt: memory-hard, the current recommendation for password storage.
 PASSWORD_HASH_METHOD = "scrypt"
 
-# Failed logins: after this many per account (or 5x as many per IP address) within the
-# window, further attempts wait until the window ends.
+# Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed
+# (nginx in front of gunicorn: 1). 0: every client is taken at its own address.
+TRUSTED_PROXIES = 0
+
+# Failed logins: after this many for one account from one address (5x as many per address,
+# 5x as many per account from all addresses) within the window, further attempts wait;
+# the waits grow when failures go on (campus/auth/lockout.py).
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW_SECONDS = 15 * 60
 # Webhooks are sent right after the action, in a background thread ("thread"), in the

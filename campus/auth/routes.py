@@ -32,7 +32,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr
-        wait = lockout.locked_for(email, address)
+        wait = lockout.locked_for(email, address, lockout.known_browser(email))
         if wait:
             form.password.errors.append(
                 _(
@@ -40,16 +40,18 @@ def login():
                     minutes=max(1, round(wait / 60)),
                 )
             )
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = check_credentials(email, form.password.data)
         if user is not None:
             with work(form) as attempt:
                 record_login(user)
         if user is not None and attempt.ok:
-            lockout.clear(email)
+            lockout.clear(email, address)
             session.clear()  # a fresh session for the fresh login
             login_user(user, remember=form.remember.data)
-            return redirect(local_path(request.args.get("next")) or url_for("main.index"))
+            response = redirect(local_path(request.args.get("next")) or url_for("main.index"))
+            lockout.remember_browser(response, email)
+            return response
         if user is None:  # unknown email or wrong password: the same answer, the same count
             lockout.record_failure(email, address)
             form.password.errors.append(_("Email or password is not correct."))

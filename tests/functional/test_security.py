@@ -100,3 +100,91 @@ def test_a_name_that_is_a_formula_stays_text_in_the_csv(march, as_user, name):  
         assert "'" + name in labels  # shown as the text it is, never run
         assert not any(label.startswith(("=", "+", "-", "@", "\t", "\r")) for label in labels)
         assert all(row["recorded"].isdigit() for row in rows)  # numbers stay numbers
+
+
+# --- failed logins behind a reverse proxy: the attacker is slowed, nobody else ----------
+
+
+def _from(client, forwarded_for: str | None = None, remote: str = "127.0.0.1"):
+    client.environ_base["REMOTE_ADDR"] = remote
+    if forwarded_for is None:
+        client.environ_base.pop("HTTP_X_FORWARDED_FOR", None)
+    else:
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client
+
+
+def _login(client, email, password):
+    return client.post("/auth/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def proxied_app(app):
+    """The app as deployed behind one trusted reverse proxy (nginx on 127.0.0.1)."""
+    from campus import trust_proxies
+
+    app.config["TRUSTED_PROXIES"] = 1
+    trust_proxies(app)
+    return app
+
+
+def test_fifty_invented_accounts_behind_the_proxy_lock_out_only_the_attacker(
+    proxied_app, make_user
+):
+    admin = make_user(Role.ADMIN)
+    attacker = _from(proxied_app.test_client(), "203.0.113.66")
+    for n in range(60):
+        response = _login(attacker, f"erfunden{n}@example.org", "geraten")
+        assert response.status_code in (422, 429)
+    assert _login(attacker, admin.email, PASSWORD).status_code == 429  # that address waits
+    office = _from(proxied_app.test_client(), "198.51.100.7")  # the same proxy, a user
+    assert _login(office, admin.email, PASSWORD).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_for_changes_nothing(app, make_user):
+    user = make_user(Role.TEACHER)
+    attacker = app.test_client()
+    limit = app.config["LOGIN_MAX_FAILURES"] * 5  # what one address may fail
+    for n in range(limit):  # a new invented origin each time
+        _from(attacker, f"10.0.{n // 250}.{n % 250}")
+        assert _login(attacker, f"erfunden{n}@example.org", "geraten").status_code == 422
+    _from(attacker, "192.0.2.200")
+    assert _login(attacker, user.email, PASSWORD).status_code == 429  # still one address
+
+
+def test_an_account_attacked_from_many_addresses_still_lets_its_owner_in(app, make_user):
+    owner = make_user(Role.ADMIN)
+    laptop = _from(app.test_client(), remote="198.51.100.10")
+    assert _login(laptop, owner.email, PASSWORD).status_code == 302  # a known browser now
+    laptop.post("/auth/logout")
+    tries = app.config["LOGIN_MAX_FAILURES"]
+    for n in range(5 * tries):  # the account's limit over all addresses, each address
+        if n % (tries - 1) == 0:  # below its own
+            botnet = _from(app.test_client(), remote=f"203.0.113.{n + 1}")
+        assert _login(botnet, owner.email, "geraten").status_code == 422
+    # Across addresses the account has failed too often: a new browser waits ...
+    stranger = _from(app.test_client(), remote="192.0.2.99")
+    assert _login(stranger, owner.email, PASSWORD).status_code == 429
+    # ... but the owner's own browser is not held by what others did.
+    assert _login(laptop, owner.email, PASSWORD).status_code == 302
+    # a forged "known" cookie is no way around it
+    stranger.set_cookie("campus_known", "eyJmYWtlIjoxfQ.forged.sig")
+    assert _login(stranger, owner.email, PASSWORD).status_code == 429
+
+
+def test_the_waits_grow_as_failures_go_on(app, make_user):
+    import time
+
+    app.config.update(LOGIN_MAX_FAILURES=2, LOGIN_WINDOW_SECONDS=1)
+    user = make_user(Role.TEACHER)
+    guesser = app.test_client()
+    for _ in range(2):
+        assert _login(guesser, user.email, "geraten").status_code == 422
+    first = _login(guesser, user.email, PASSWORD)
+    assert first.status_code == 429 and int(first.headers["Retry-After"]) == 1
+    time.sleep(1.1)
+    for _ in range(2):  # the first window is over: two more failures ...
+        assert _login(guesser, user.email, "geraten").status_code == 422
+    second = _login(guesser, user.email, PASSWORD)
+    assert second.status_code == 429
+    assert int(second.headers["Retry-After"]) > 1  # ... and now a longer window holds
