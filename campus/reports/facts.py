@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
@@ -212,6 +213,7 @@ def _add(key: dict, amounts: dict[str, int]) -> None:
 
 
 UPSERT_COLUMNS = (*PRIMARY_KEY, *VALUE_COLUMNS)
+_UPSERT_VALUES = itemgetter(*UPSERT_COLUMNS)
 _UPSERTS: dict[str, str] = {}
 
 
@@ -235,14 +237,10 @@ def _upsert(rows: list[dict]) -> None:
             f"ON CONFLICT ({', '.join(quoted[c] for c in PRIMARY_KEY)}) "
             f"DO UPDATE SET {', '.join(sums)}"
         )
-    as_text = dialect.name == "sqlite"  # SQLite stores a date as its ISO text
-    connection.exec_driver_sql(
-        sql,
-        [
-            tuple(row[c].isoformat() if as_text and c == "day" else row[c] for c in UPSERT_COLUMNS)
-            for row in rows
-        ],
-    )
+    values = [_UPSERT_VALUES(row) for row in rows]
+    if dialect.name == "sqlite":  # SQLite stores a date as its ISO text
+        values = [(a, b, day.isoformat(), *rest) for a, b, day, *rest in values]
+    connection.exec_driver_sql(sql, values)
 
 
 def rebuild_facts(batch: int = 5000, session=None) -> int:

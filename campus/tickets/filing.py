@@ -28,7 +28,7 @@ TITLE_MAX = 200
 
 
 def _insert_numbered(ticket: Ticket) -> None:
-    """Insert the ticket with a number no other ticket has.
+    """Add the ticket with a number no other ticket has (written with the next flush).
 
     PostgreSQL hands out numbers from a sequence (ticket_numbers, made by the migration):
     reports arriving at the same moment never collide, and a rolled-back report leaves
@@ -40,7 +40,6 @@ def _insert_numbered(ticket: Ticket) -> None:
     else:
         ticket.number = next_ticket_number()
     db.session.add(ticket)
-    db.session.flush()
 
 
 def next_ticket_number() -> int:
@@ -110,7 +109,8 @@ def report_ticket(
     )
     _insert_numbered(ticket)
     trail = record_event(ticket, actor, EventKind.CREATED, now, None, TicketStatus.NEW, None, 1)
-    # Files only once the ticket row exists: a failed insert leaves none behind.
+    if checked:
+        db.session.flush()  # files only once the ticket row exists: a failed insert leaves none
     for upload, content_type in checked:
         stored = store_photo(upload_folder, upload.data, content_type)
         ticket.photos.append(
