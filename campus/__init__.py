@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.login_message = lazy_gettext("Please log in to see this page.")
 
-    from campus.auth.services import load_user_from_session_id
+    from campus.auth.sessions import load_user_from_session_id
     from campus.models import User
 
     User.password_method = app.config["PASSWORD_HASH_METHOD"]

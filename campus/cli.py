@@ -109,15 +109,19 @@ def create_user_command(email, display_name, role, school_number, campus_names, 
 @campus_cli.command("close-stale")
 @with_appcontext
 def close_stale_command():
-    """Close tickets resolved 7+ days ago that the teacher neither confirmed nor reopened.
+    """Close tickets resolved 7+ days ago that the teacher neither confirmed nor reopened,
+    and forget logins that ended or began more than 30 days ago.
 
     Safe to run from cron as often as you like (for example: daily at 02:00).
     """
+    from campus.auth.sessions import forget_old_sessions
     from campus.tickets.housekeeping import close_stale
 
     with command_work():
         closed = close_stale()
+        forgotten = forget_old_sessions()
     click.echo(f"Closed {closed} resolved ticket(s) left unconfirmed for 7 days.")
+    click.echo(f"Forgot {forgotten} ended or month-old login(s).")
 
 
 @campus_cli.command("rebuild-report-facts")

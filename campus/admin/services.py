@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from campus.auth.services import check_new_password
+from campus.auth.tokens import revoke_all_tokens
 from campus.events import SchoolMoved, UserDeactivated, UserPlacementChanged
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
@@ -188,6 +189,7 @@ def save_user(
         user.set_password(password)
         if user.id is not None:
             user.session_version += 1  # a reset password ends the user's sessions
+            revoke_all_tokens(user)  # and what scripts did with the old one
     user.school = school
     user.managed_campuses = campuses
     db.session.flush()

@@ -40,6 +40,9 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(_l("Please enter a new password.")), Length(max=200)],
         render_kw={"autocomplete": "new-password"},
     )
+    revoke_tokens = BooleanField(
+        _l("Also revoke my API tokens (scripts and tools then need new ones)"), default=True
+    )
     confirm = PasswordField(
         _l("Repeat new password"),
         validators=[

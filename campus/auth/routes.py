@@ -15,6 +15,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from campus.auth import bp, lockout
 from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
 from campus.auth.services import change_password, check_credentials, record_login, set_locale
+from campus.auth.sessions import begin_session, end_session
 from campus.auth.tokens import create_token, revoke_token, tokens_of
 from campus.database import reads_first
 from campus.extensions import db
@@ -45,6 +46,7 @@ def login():
         if user is not None:
             with work(form) as attempt:
                 record_login(user)
+                begin_session(user)
         if user is not None and attempt.ok:
             lockout.clear(email, address)
             session.clear()  # a fresh session for the fresh login
@@ -61,6 +63,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    with work():
+        end_session(current_user)  # for good: a copied cookie no longer works
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
@@ -73,7 +77,14 @@ def password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with work(form) as attempt:
-            change_password(current_user, form.current_password.data, form.new_password.data)
+            change_password(
+                current_user,
+                form.current_password.data,
+                form.new_password.data,
+                revoke_tokens=form.revoke_tokens.data,
+            )
+            end_session(current_user)
+            begin_session(current_user)  # this browser stays logged in; the others end
         if attempt.ok:
             login_user(current_user._get_current_object())  # keep this session; others ended
             flash(_("Your password has been changed."), "success")

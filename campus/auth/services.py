@@ -5,6 +5,7 @@ from functools import cache
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from campus.auth.tokens import revoke_all_tokens
 from campus.exceptions import InvalidInput
 from campus.extensions import db
 from campus.models import User, normalize_email, utcnow
@@ -44,17 +45,6 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def load_user_from_session_id(session_id: str) -> User | None:
-    """Flask-Login's loader: '<id>.<session_version>'; stale or inactive sessions end."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
-
-
 def check_new_password(password: str, email: str = "", field: str = "new_password") -> None:
     """Refuse passwords that are too short or just the email address."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -66,13 +56,18 @@ def check_new_password(password: str, email: str = "", field: str = "new_passwor
         raise InvalidInput(_l("The password must not be the email address."), field)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    """Set a new password after checking the current one; ends the user's other sessions."""
+def change_password(
+    user: User, current_password: str, new_password: str, revoke_tokens: bool = False
+) -> None:
+    """Set a new password after checking the current one; ends the user's other sessions
+    and, if asked, revokes their API tokens."""
     if not user.check_password(current_password):
         raise InvalidInput(_l("The current password is not correct."), field="current_password")
     check_new_password(new_password, user.email)
     user.set_password(new_password)
     user.session_version += 1
+    if revoke_tokens:
+        revoke_all_tokens(user)
     db.session.flush()
 
 

@@ -45,6 +45,18 @@ def revoke_token(actor: User, record: ApiToken) -> None:
         db.session.flush()
 
 
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every token of `user` that is still valid (a changed or reset password)."""
+    now = utcnow()
+    tokens = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    ).all()
+    for record in tokens:
+        record.revoked_at = now
+    db.session.flush()
+    return len(tokens)
+
+
 def token_for(token: str) -> ApiToken | None:
     """The valid, unrevoked token record of an active user; None otherwise."""
     if not token.startswith(PREFIX):

@@ -16,7 +16,7 @@ from campus.models.ticket import (
     TicketPhoto,
     TicketStatus,
 )
-from campus.models.user import ApiToken, Role, User, normalize_email
+from campus.models.user import ApiToken, LoginSession, Role, User, normalize_email
 from campus.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "EventKind",
     "FaultAnalysis",
     "Impact",
+    "LoginSession",
     "Role",
     "Room",
     "School",

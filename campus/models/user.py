@@ -68,8 +68,12 @@ class User(UserMixin, Base):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    # The token of this browser's login (campus/auth/sessions.py), set at login and when
+    # the session is loaded; not a column.
+    login_token: str = ""
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        return f"{self.id}.{self.session_version}.{self.login_token}"
 
     @property
     def campus_ids(self) -> list[int]:
@@ -100,3 +104,17 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class LoginSession(Base):
+    """One login in one browser. Logging out ends it for good: the session cookie, and a
+    remember-me cookie made with it, no longer work, even copied elsewhere. Only the
+    SHA-256 of the browser's token is stored."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -188,3 +188,120 @@ def test_the_waits_grow_as_failures_go_on(app, make_user):
     second = _login(guesser, user.email, PASSWORD)
     assert second.status_code == 429
     assert int(second.headers["Retry-After"]) > 1  # ... and now a longer window holds
+
+
+# --- sessions and tokens ---------------------------------------------------------------------
+
+
+def _copy_cookies(source, names=("session", "remember_token")):
+    """What an attacker who copied the browser's cookies holds: a fresh client with them."""
+    thief = source.application.test_client()
+    for name in names:
+        cookie = source.get_cookie(name)
+        if cookie is not None:
+            thief.set_cookie(name, cookie.value)
+    return thief
+
+
+def _is_logged_in(client) -> bool:
+    return client.get("/tickets/mine").status_code == 200
+
+
+def test_logging_out_ends_that_session_for_good(app, make_user):
+    user = make_user(Role.TEACHER)
+    browser = app.test_client()
+    response = browser.post(
+        "/auth/login", data={"email": user.email, "password": PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    assert browser.get_cookie("remember_token") is not None
+    copied = _copy_cookies(browser)
+    only_remember = _copy_cookies(browser, names=("remember_token",))
+    assert _is_logged_in(copied)  # before the logout the copies work: they are the session
+    other_device = app.test_client()
+    assert _login(other_device, user.email, PASSWORD).status_code == 302
+
+    assert browser.post("/auth/logout").status_code == 302
+    assert not _is_logged_in(browser)
+    assert not _is_logged_in(copied)  # the copied session cookie no longer works
+    assert not _is_logged_in(only_remember)  # nor the remember-me cookie alone
+    assert _is_logged_in(other_device)  # the user's other login goes on
+
+
+def _token(user) -> str:
+    from campus.auth.tokens import create_token
+    from campus.extensions import db
+    from campus.unit_of_work import work
+
+    with work():
+        _record, token = create_token(user, user, "Skript")
+    db.session.commit()
+    return token
+
+
+def _api_works(app, token) -> bool:
+    response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    return response.status_code == 200
+
+
+@pytest.mark.parametrize("revoke", [True, False])
+def test_changing_the_password_offers_to_revoke_the_api_tokens(app, make_user, revoke):
+    user = make_user(Role.CAMPUS_MANAGER)
+    token = _token(user)
+    browser = app.test_client()
+    _login(browser, user.email, PASSWORD)
+    page = browser.get("/auth/password").text
+    assert 'name="revoke_tokens"' in page and "checked" in page  # ticked by default
+    form = {
+        "current_password": PASSWORD,
+        "new_password": "ein-ganz-neues-passwort",
+        "confirm": "ein-ganz-neues-passwort",
+    }
+    if revoke:
+        form["revoke_tokens"] = "y"
+    assert browser.post("/auth/password", data=form).status_code == 302
+    assert _is_logged_in(browser)  # this browser stays logged in
+    assert _api_works(app, token) is not revoke
+
+
+def test_an_admins_password_reset_revokes_the_api_tokens(app, make_user, as_user):
+    teacher = make_user(Role.TEACHER)
+    token = _token(teacher)
+    admin = as_user(make_user(Role.ADMIN))
+    response = admin.post(
+        f"/admin/users/{teacher.id}/edit",
+        data={
+            "display_name": teacher.display_name,
+            "email": teacher.email,
+            "role": "teacher",
+            "school_id": str(teacher.school_id),
+            "password": "vom-admin-neu-gesetzt",
+        },
+    )
+    assert response.status_code == 302
+    assert not _api_works(app, token)
+
+
+def test_ended_and_month_old_logins_are_forgotten(app, make_user):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from campus.extensions import db
+    from campus.models import LoginSession, utcnow
+
+    user = make_user(Role.TEACHER)
+    for _ in range(3):
+        _login(app.test_client(), user.email, PASSWORD)
+    ended = app.test_client()
+    _login(ended, user.email, PASSWORD)
+    ended.post("/auth/logout")
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.id == db.session.scalar(select(func.min(LoginSession.id))))
+        .values(created_at=utcnow() - timedelta(days=31))
+    )
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["campus", "close-stale"])
+    assert result.exit_code == 0 and "Forgot 2 ended or month-old login(s)." in result.output
+    assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 2
