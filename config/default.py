@@ -36,6 +36,9 @@ WEBHOOK_DELIVERY = "thread"
 # How long one attempt holds its delivery; if its sender dies, another run may send it
 # again after this (the receiver sees the same X-Campus-Delivery id).
 WEBHOOK_LEASE_SECONDS = 60
+# Webhooks never go to the server's own networks (loopback, private, link-local ...)
+# unless listed here, e.g. ["10.20.0.0/16"] for a system house's ITSM in a private range.
+WEBHOOK_ALLOWED_NETWORKS: list[str] = []
 
 # API requests per user and minute before 429 Too Many Requests.
 API_REQUESTS_PER_MINUTE = 120

@@ -1,6 +1,7 @@
-"""Administration pages for webhooks: add receivers, pause and resume them, see deliveries."""
+"""Administration pages for webhooks: add receivers, pause, resume and delete them, rotate
+their secrets, see deliveries. A secret is shown once, on the page right after it was made."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,14 @@ from campus.formhelpers import form_status
 from campus.guards import admin_required
 from campus.models import Campus, Webhook, WebhookDelivery
 from campus.unit_of_work import work
-from campus.webhooks.config import save_webhook, set_webhook_active
+from campus.webhooks.config import (
+    delete_webhook,
+    rotate_secret,
+    save_webhook,
+    set_webhook_active,
+)
+
+SHOW_ONCE = "campus_webhook_secret"  # the new secret, for the next page only
 
 
 @bp.route("/webhooks", methods=["GET", "POST"])
@@ -26,8 +34,10 @@ def webhooks():
     ]
     if form.validate_on_submit():
         with work(form) as attempt:
-            save_webhook(current_user, form.url.data, form.campus_id.data)
+            hook = save_webhook(current_user, form.url.data, form.campus_id.data)
+            shown = (hook.id, hook.secret)
         if attempt.ok:
+            session[SHOW_ONCE] = shown
             flash(_("Webhook added."), "success")
             return redirect(url_for("admin.webhooks"))
     hooks = db.session.scalars(
@@ -39,8 +49,14 @@ def webhooks():
         .order_by(WebhookDelivery.id.desc())
         .limit(50)
     ).all()
+    new_secret = session.pop(SHOW_ONCE, None) if request.method == "GET" else None
     return render_template(
-        "admin/webhooks.html", form=form, hooks=hooks, deliveries=deliveries, confirm=ConfirmForm()
+        "admin/webhooks.html",
+        form=form,
+        hooks=hooks,
+        deliveries=deliveries,
+        confirm=ConfirmForm(),
+        new_secret=new_secret,
     ), form_status(form)
 
 
@@ -51,4 +67,26 @@ def webhook_active(webhook_id: int):
     if ConfirmForm().validate_on_submit():
         with work():
             set_webhook_active(current_user, hook, request.form.get("active") == "1")
+    return redirect(url_for("admin.webhooks"))
+
+
+@bp.route("/webhooks/<int:webhook_id>/secret", methods=["POST"])
+@admin_required
+def webhook_secret(webhook_id: int):
+    hook = db.get_or_404(Webhook, webhook_id)
+    if ConfirmForm().validate_on_submit():
+        with work():
+            session[SHOW_ONCE] = (hook.id, rotate_secret(current_user, hook))
+        flash(_("New secret made; the old one no longer signs."), "success")
+    return redirect(url_for("admin.webhooks"))
+
+
+@bp.route("/webhooks/<int:webhook_id>/delete", methods=["POST"])
+@admin_required
+def webhook_delete(webhook_id: int):
+    hook = db.get_or_404(Webhook, webhook_id)
+    if ConfirmForm().validate_on_submit():
+        with work():
+            delete_webhook(current_user, hook)
+        flash(_("Webhook deleted."), "success")
     return redirect(url_for("admin.webhooks"))

@@ -16,11 +16,13 @@ message is never sent again.
 
 import hashlib
 import hmac
+import http.client
 import json
 import secrets
+import socket
+import ssl
 import threading
-import urllib.error
-import urllib.request
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +33,7 @@ from campus.extensions import db
 from campus.models import DeliveryStatus, Ticket, Webhook, WebhookDelivery, utcnow
 from campus.schemas import webhook_message
 from campus.unit_of_work import work
+from campus.webhooks.targets import RefusedTarget, Target, check
 
 BACKOFF = (
     timedelta(minutes=1),
@@ -124,29 +127,59 @@ def claim(delivery_id: int, now: datetime) -> Claimed | None:
     return Claimed(delivery_id, token, row.url, row.secret, row.event, row.payload)
 
 
-def send(claimed: Claimed) -> tuple[int | None, str]:
-    """POST the message, outside any transaction; (HTTP status or None, error or "")."""
-    body = claimed.payload.encode("utf-8")
-    request = urllib.request.Request(  # noqa: S310 - http(s) only, checked on save
-        claimed.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Campus-Webhook/1",
-            "X-Campus-Event": claimed.event,
-            # The same for every attempt of one message: receivers drop repeats by it.
-            "X-Campus-Delivery": str(claimed.id),
-            "X-Campus-Signature": signature(claimed.secret, body),
-        },
+def _connection(target: Target) -> http.client.HTTPConnection:
+    """A connection to the checked address (named by its host for Host and TLS)."""
+    kind = http.client.HTTPSConnection if target.scheme == "https" else http.client.HTTPConnection
+    connection = kind(target.host, target.port, timeout=TIMEOUT_SECONDS)
+    connection._create_connection = lambda where, timeout, source: socket.create_connection(  # type: ignore[attr-defined]
+        (target.address, where[1]), timeout, source
     )
+    return connection
+
+
+def send(claimed: Claimed) -> tuple[int | None, str]:
+    """POST the message, outside any transaction; (HTTP status or None, error or "").
+
+    The address is checked again now (its name may resolve elsewhere than when it was
+    saved), redirects are not followed, and the log keeps a short reason only: what went
+    wrong inside someone's network is not Campus's to show."""
+    body = claimed.payload.encode("utf-8")
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Campus-Webhook/1",
+        "X-Campus-Event": claimed.event,
+        # The same for every attempt of one message: receivers drop repeats by it.
+        "X-Campus-Delivery": str(claimed.id),
+        "X-Campus-Signature": signature(claimed.secret, body),
+        # The time signed with the body: a receiver refuses old (replayed) messages.
+        "X-Campus-Timestamp": timestamp,
+        "X-Campus-Signature-V2": f"t={timestamp},"
+        + signature(claimed.secret, timestamp.encode() + b"." + body),
+    }
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        return None, str(error)[:500]
+        target = check(claimed.url)
+    except RefusedTarget as refused:
+        return None, f"refused: {refused.reason}"
+    connection = _connection(target)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)  # the answer is not kept
+        status = response.status
+    except ssl.SSLError:
+        return None, "TLS error"
+    except TimeoutError:
+        return None, "timed out"
+    except (OSError, http.client.HTTPException):
+        return None, "could not connect"
+    finally:
+        connection.close()
+    if 200 <= status < 300:
+        return status, ""
+    if 300 <= status < 400:
+        return status, f"HTTP {status}: redirects are not followed"
+    return status, f"HTTP {status}"
 
 
 def settle(claimed: Claimed, status: int | None, error: str, now: datetime) -> bool:

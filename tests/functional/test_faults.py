@@ -394,6 +394,7 @@ def _sender(database_url: str, lease: int) -> subprocess.Popen:
         "CAMPUS_ENV": "development",
         "CAMPUS_DATABASE_URL": database_url,
         "CAMPUS_WEBHOOK_LEASE_SECONDS": str(lease),
+        "CAMPUS_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',  # the test's receiver
         "CAMPUS_LOG_LEVEL": "WARNING",
         "FLASK_APP": "wsgi",
     }

@@ -305,3 +305,191 @@ def test_ended_and_month_old_logins_are_forgotten(app, make_user):
     result = app.test_cli_runner().invoke(args=["campus", "close-stale"])
     assert result.exit_code == 0 and "Forgot 2 ended or month-old login(s)." in result.output
     assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 2
+
+
+# --- webhooks: no requests into the server's own networks (SSRF) ---------------------------
+
+INTERNAL = [
+    "http://127.0.0.1/",
+    "http://localhost:8000/admin",
+    "http://[::1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+    "http://10.0.0.5/",
+    "http://172.16.0.1/",
+    "http://192.168.178.1/",
+    "http://100.64.0.1/",
+    "http://0.0.0.0:5432/",
+    "http://0x7f000001/",  # hex
+    "http://2130706433/",  # one decimal number
+    "http://0177.0.0.1/",  # octal
+    "http://127.1/",
+    "http://[fe80::1]/",
+    "http://[fd00::1]/",
+    "http://[64:ff9b::7f00:1]/",  # NAT64 of 127.0.0.1
+    "http://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+    "http://user:pass@example.org/",
+]
+
+
+@pytest.mark.parametrize("url", INTERNAL)
+def test_a_webhook_into_an_internal_network_is_refused(app, as_user, make_user, url):
+    from sqlalchemy import func, select
+
+    from campus.extensions import db
+    from campus.models import Webhook
+
+    admin = as_user(make_user(Role.ADMIN))
+    response = admin.post("/admin/webhooks", data={"url": url, "campus_id": ""})
+    assert response.status_code == 422, url
+    assert "CAMPUS_WEBHOOK_ALLOWED_NETWORKS" in response.text or "Adresse" in response.text
+    assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
+
+
+def test_a_public_address_and_an_allowed_network_are_accepted(app, as_user, make_user):
+    admin = as_user(make_user(Role.ADMIN))
+    public = admin.post(
+        "/admin/webhooks", data={"url": "https://93.184.215.14/hook", "campus_id": ""}
+    )
+    assert public.status_code == 302
+    refused = admin.post("/admin/webhooks", data={"url": "http://10.20.1.5/itsm", "campus_id": ""})
+    assert refused.status_code == 422
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["10.20.0.0/16"]  # the system house's ITSM
+    allowed = admin.post("/admin/webhooks", data={"url": "http://10.20.1.5/itsm", "campus_id": ""})
+    assert allowed.status_code == 302
+
+
+class _Receiver:
+    """A local receiver; answers with `status` (and a Location for redirects)."""
+
+    def __init__(self, status=200):
+        import threading
+
+        from werkzeug.serving import make_server
+
+        self.status, self.received = status, []
+        self.server = make_server("127.0.0.1", 0, self.app)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def app(self, environ, start_response):
+        from werkzeug.wrappers import Request, Response
+
+        request = Request(environ)
+        self.received.append((request.path, dict(request.headers), request.get_data()))
+        headers = {"Location": self.url.replace("/hook", "/elsewhere")}
+        return Response("x", status=self.status, headers=headers)(environ, start_response)
+
+
+def _escalate_with_hook(app, world, as_user, url):
+    from tests.tickets_helpers import ANALYSIS
+
+    admin = as_user(world.admin)
+    assert admin.post("/admin/webhooks", data={"url": url, "campus_id": ""}).status_code == 302
+    ticket = world.ticket("in_progress")
+    data = {f"escalate-{k}": v for k, v in ANALYSIS.items()}
+    assert (
+        as_user(world.manager).post(f"/tickets/{ticket.id}/escalate", data=data).status_code == 302
+    )
+
+
+def _delivery():
+    from sqlalchemy import select
+
+    from campus.extensions import db
+    from campus.models import WebhookDelivery
+
+    db.session.expire_all()
+    return db.session.scalar(select(WebhookDelivery))
+
+
+def test_the_address_is_checked_again_when_sending(app, world, as_user):
+    receiver = _Receiver()
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
+    admin = as_user(world.admin)
+    assert (
+        admin.post("/admin/webhooks", data={"url": receiver.url, "campus_id": ""}).status_code
+        == 302
+    )
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = []  # as if the name now pointed inside
+    from tests.tickets_helpers import ANALYSIS
+
+    ticket = world.ticket("in_progress")
+    data = {f"escalate-{k}": v for k, v in ANALYSIS.items()}
+    assert (
+        as_user(world.manager).post(f"/tickets/{ticket.id}/escalate", data=data).status_code == 302
+    )
+    assert receiver.received == []
+    assert _delivery().last_error == "refused: address not allowed"
+    receiver.server.shutdown()
+
+
+def test_redirects_are_not_followed_and_the_log_keeps_a_short_reason(app, world, as_user):
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
+    receiver = _Receiver(status=302)
+    _escalate_with_hook(app, world, as_user, receiver.url)
+    assert [path for path, _headers, _body in receiver.received] == ["/hook"]  # not /elsewhere
+    assert _delivery().last_error == "HTTP 302: redirects are not followed"
+    receiver.server.shutdown()
+
+
+def test_a_closed_port_is_logged_without_details(app, world, as_user):
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
+    _escalate_with_hook(app, world, as_user, "http://127.0.0.1:9/nothing")
+    assert _delivery().last_error == "could not connect"
+
+
+def test_the_timestamp_is_signed_with_the_body(app, world, as_user):
+    import hashlib
+    import hmac
+    import time
+
+    from sqlalchemy import select
+
+    from campus.extensions import db
+    from campus.models import Webhook
+
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
+    receiver = _Receiver()
+    _escalate_with_hook(app, world, as_user, receiver.url)
+    [(_path, headers, body)] = receiver.received
+    secret = db.session.scalar(select(Webhook.secret))
+    timestamp = headers["X-Campus-Timestamp"]
+    assert abs(int(timestamp) - time.time()) < 60
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    assert headers["X-Campus-Signature-V2"] == f"t={timestamp},sha256={expected.hexdigest()}"
+    # an old message sent again carries its old time: the signature binds it
+    other = hmac.new(
+        secret.encode(), str(int(timestamp) + 600).encode() + b"." + body, hashlib.sha256
+    )
+    assert other.hexdigest() not in headers["X-Campus-Signature-V2"]
+    receiver.server.shutdown()
+
+
+def test_a_secret_is_shown_once_can_be_rotated_and_a_webhook_deleted(app, world, as_user):
+    from sqlalchemy import func, select
+
+    from campus.extensions import db
+    from campus.models import Webhook, WebhookDelivery
+
+    admin = as_user(world.admin)
+    added = admin.post(
+        "/admin/webhooks",
+        data={"url": "https://93.184.215.14/hook", "campus_id": ""},
+        follow_redirects=True,
+    )
+    hook = db.session.scalar(select(Webhook))
+    assert hook.secret in added.text  # shown once, right after it was made
+    assert hook.secret not in admin.get("/admin/webhooks").text  # and never again
+    old = hook.secret
+    rotated = admin.post(f"/admin/webhooks/{hook.id}/secret", follow_redirects=True)
+    db.session.refresh(hook)
+    assert hook.secret != old and hook.secret in rotated.text and old not in rotated.text
+    assert hook.secret not in admin.get("/admin/webhooks").text
+    db.session.add(WebhookDelivery(webhook_id=hook.id, event="ticket.escalated", payload="{}"))
+    db.session.commit()
+    manager = as_user(world.manager)
+    assert manager.post(f"/admin/webhooks/{hook.id}/delete").status_code == 403
+    assert admin.post(f"/admin/webhooks/{hook.id}/delete").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
+    assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0

@@ -34,7 +34,8 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(app):
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]  # the test's own receiver
     server = Receiver()
     server.thread.start()
     yield server
@@ -119,7 +120,8 @@ def test_a_failing_receiver_never_blocks_the_action_and_is_retried(world, as_use
     assert "ticket.escalated" in log
 
 
-def test_an_unreachable_receiver_gives_up_after_the_last_retry(world, as_user):
+def test_an_unreachable_receiver_gives_up_after_the_last_retry(app, world, as_user):
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
     add_webhook(as_user, world, "http://127.0.0.1:9/nothing-listens-here")
     ticket = world.ticket("escalated")
     db.session.commit()
