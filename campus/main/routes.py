@@ -11,7 +11,6 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from campus.auth.forms import LanguageForm
 from campus.extensions import db
 from campus.main import bp
 from campus.permissions import is_admin, reports_problems
@@ -29,11 +28,6 @@ def index():
     if reports_problems(current_user):  # with or without a school: their own tickets
         return redirect(url_for("tickets.mine"))
     return redirect(url_for("tickets.queue"))
-
-
-@bp.app_context_processor
-def language_form():
-    return {"language_form": LanguageForm}
 
 
 @bp.route("/favicon.ico")

@@ -27,9 +27,10 @@ def _visible_ticket_or_404(ticket_id: int) -> Ticket:
             joinedload(Ticket.device),
             joinedload(Ticket.reporter),
             joinedload(Ticket.assignee),
-            selectinload(Ticket.events).selectinload(TicketEvent.actor),
+            # each list in one query, its people joined in
+            selectinload(Ticket.events).joinedload(TicketEvent.actor),
             selectinload(Ticket.photos),
-            selectinload(Ticket.analyses).selectinload(FaultAnalysis.author),
+            selectinload(Ticket.analyses).joinedload(FaultAnalysis.author),
         ],
     )
     if ticket is None or not can_view_ticket(current_user, ticket):
