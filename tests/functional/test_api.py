@@ -461,6 +461,7 @@ def test_the_token_use_is_written_at_most_once_a_minute(client, world, token_for
 
 def test_the_webhook_message_is_the_documented_ticket_shape(app, client, world, as_user, token_for):
     app.config["WEBHOOK_DELIVERY"] = "off"
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
     admin = as_user(world.admin)
     admin.post("/admin/webhooks", data={"url": "http://127.0.0.1:9/hook", "campus_id": ""})
     ticket = world.ticket("escalated", room="Aula Süd")

@@ -150,7 +150,7 @@ def test_a_city_of_many_schools_asks_for_a_campus_before_it_lists_schools(
         return re.findall(r'<option value="(\d+)"', bar), page
 
     options, page = school_options("")
-    assert options == [] and "Choose a campus to pick one of its schools." in page
+    assert options == [] and "Wählen Sie zuerst einen Campus" in page
     options, page = school_options(f"?campus={north.id}")
     assert options == [str(s.id) for s in schools]
     # a chosen school stays chosen when the bar cannot list them all

@@ -103,6 +103,7 @@ def test_a_failing_handler_after_the_commit_keeps_the_change_and_is_logged(
 
 
 def test_an_unreachable_receiver_never_undoes_the_action_and_is_retried(app, world, as_user):
+    app.config["WEBHOOK_ALLOWED_NETWORKS"] = ["127.0.0.0/8"]
     add_webhook(as_user, world, "http://127.0.0.1:9/hook")  # nothing listens there
     ticket = world.ticket("in_progress")
     assert escalate_on_the_page(as_user, world, ticket).status_code == 302
