@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, abort, current_app, g, has_request_context, request, session
 from flask_babel import (
     format_date,
     get_locale,
@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from campus.config import ConfigError, load_config
 from campus.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from campus.formhelpers import IdConverter
 
 
 def create_app(test_config: dict | None = None, default_env: str = "development") -> Flask:
@@ -23,6 +24,7 @@ def create_app(test_config: dict | None = None, default_env: str = "development"
         instance_relative_config=True,
     )
     load_config(app, test_config, default_env)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     register_extensions(app)
     register_event_handlers(app)
     register_blueprints(app)
@@ -157,8 +159,31 @@ def register_template_helpers(app: Flask) -> None:
         return {"current_locale": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"])}
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _carries_nul() -> bool:
+    """A NUL character in the path, the query string, a form field or a JSON body: no
+    text in Campus has one, and PostgreSQL refuses it in text columns."""
+    if "\x00" in request.path:
+        return True
+    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        return True
+    if request.mimetype in FORM_TYPES:
+        return any("\x00" in k or "\x00" in v for k, v in request.form.items(multi=True))
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        return b"\x00" in raw or b"\\u0000" in raw
+    return False
+
+
 def register_security_headers(app: Flask) -> None:
     from campus.logs import request_id_from
+
+    @app.before_request
+    def _refuse_nul():
+        if _carries_nul():
+            abort(400, description="The request contains a NUL character.")
 
     @app.before_request
     def _request_id():

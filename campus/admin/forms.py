@@ -20,15 +20,8 @@ from wtforms import (
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from campus.formhelpers import optional_int
 from campus.labels import CATEGORY_LABELS, ROLE_LABELS
-
-
-def optional_int(value) -> int | None:
-    """Coerce a select's value to an id; anything else becomes None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class CampusForm(FlaskForm):

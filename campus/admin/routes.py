@@ -27,7 +27,7 @@ from campus.admin.services import (
     ticket_count,
 )
 from campus.extensions import db
-from campus.formhelpers import form_status
+from campus.formhelpers import db_int, form_status, page_number
 from campus.guards import admin_required
 from campus.models import Campus, Device, Role, School, User
 from campus.reports.facts import excluded_categories
@@ -92,7 +92,7 @@ def _campus_choices():
 @bp.route("/schools")
 @admin_required
 def schools():
-    campus_id = request.args.get("campus", type=int)
+    campus_id = request.args.get("campus", type=db_int)
     query = (
         db.select(School)
         .join(School.campus)
@@ -101,7 +101,9 @@ def schools():
     )
     if campus_id:
         query = query.where(School.campus_id == campus_id)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
+    )
     campuses = db.session.scalars(db.select(Campus).order_by(Campus.name)).all()
     return render_template("admin/schools.html", page=page, campuses=campuses, campus_id=campus_id)
 
@@ -114,7 +116,7 @@ def school_form(school_id: int | None = None):
     form = SchoolForm(obj=school)
     form.campus_id.choices = _campus_choices()
     if school is None and request.method == "GET":
-        form.campus_id.data = request.args.get("campus", type=int)
+        form.campus_id.data = request.args.get("campus", type=db_int)
     if form.validate_on_submit():
         with work(form) as attempt:
             saved = save_school(
@@ -152,7 +154,9 @@ def users():
         )
     if role in set(Role):
         query = query.where(User.role == role)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(
+        query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
+    )
     return render_template("admin/users.html", page=page, search=search, role=role)
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields
 from marshmallow.validate import OneOf, Range
 
+from campus.formhelpers import DB_INT_MAX
 from campus.models import Category, Impact, TicketStatus
 from campus.schemas import (
     WHOLE_NUMBER,
@@ -49,7 +50,7 @@ class WholeNumber(QueryField, fields.Integer):
     default_error_messages = {"invalid": WHOLE_NUMBER}
 
     def __init__(self, **kwargs):
-        super().__init__(validate=Range(min=0, error=WHOLE_NUMBER), **kwargs)
+        super().__init__(validate=Range(min=0, max=DB_INT_MAX, error=WHOLE_NUMBER), **kwargs)
 
 
 class AwareTime(QueryField, fields.AwareDateTime):

@@ -11,7 +11,7 @@ from campus.devices import bp
 from campus.devices.forms import ImportForm
 from campus.devices.importer import MAX_BYTES, ImportPlan, plan_import, run_import
 from campus.devices.inventory import school_to_edit
-from campus.formhelpers import form_status
+from campus.formhelpers import db_int, form_status
 from campus.models import School
 from campus.unit_of_work import work
 
@@ -19,7 +19,7 @@ from campus.unit_of_work import work
 @bp.route("/devices/import", methods=["GET", "POST"])
 @login_required
 def import_devices():
-    school = school_to_edit(request.args.get("school", 0, type=int))
+    school = school_to_edit(request.args.get("school", 0, type=db_int))
     form = ImportForm()
     plan = None
     if form.validate_on_submit():

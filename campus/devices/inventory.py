@@ -10,7 +10,7 @@ from campus.devices import bp
 from campus.devices.forms import DeviceForm
 from campus.devices.services import needs_replacement, save_device
 from campus.extensions import db
-from campus.formhelpers import form_status
+from campus.formhelpers import db_int, form_status, page_number
 from campus.models import Campus, Device, DeviceStatus, DeviceType, Room, School
 from campus.permissions import can_edit_devices, can_view_device, visible_devices, visible_schools
 from campus.tickets.queries import device_tickets, same_model_history
@@ -26,7 +26,7 @@ def index():
             current_user, select(School).join(School.campus).order_by(Campus.name, School.name)
         )
     ).all()
-    school_id = args.get("school", type=int)
+    school_id = args.get("school", type=db_int)
     if len(schools) == 1:
         school_id = schools[0].id  # one school to browse (a teacher's own): always that one
     school = next((s for s in schools if s.id == school_id), None)
@@ -53,7 +53,12 @@ def index():
             )
         )
     query = query.order_by(Device.school_id, Device.room, Device.inventory_number)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = db.paginate(
+        query,
+        page=page_number(),
+        per_page=current_app.config["ITEMS_PER_PAGE"],
+        error_out=False,
+    )
     return render_template(
         "devices/index.html",
         page=page,
@@ -107,7 +112,9 @@ def _rooms(school: School) -> list[str]:
 @login_required
 def edit(device_id: int | None = None):
     device = device_or_404(device_id) if device_id else None
-    school = school_to_edit(device.school_id if device else request.args.get("school", 0, type=int))
+    school = school_to_edit(
+        device.school_id if device else request.args.get("school", 0, type=db_int)
+    )
     form = DeviceForm(obj=device)
     if form.validate_on_submit():
         with work(form) as attempt:

@@ -9,6 +9,7 @@ from campus.devices import bp
 from campus.devices.inventory import school_to_edit
 from campus.devices.labels import LAYOUTS, Label, label_sheet, room_sign
 from campus.extensions import db
+from campus.formhelpers import db_int
 from campus.models import Device, DeviceStatus, Room
 from campus.permissions import (
     can_edit_devices,
@@ -36,7 +37,7 @@ def _pdf(data: bytes, filename: str):
 @login_required
 def labels():
     """Stickers for the chosen devices (ids=1,2,3), a room (room=A 101) or the whole school."""
-    school = school_to_edit(request.args.get("school", 0, type=int))
+    school = school_to_edit(request.args.get("school", 0, type=db_int))
     query = select(Device).where(
         Device.school_id == school.id, Device.status != DeviceStatus.RETIRED
     )
@@ -66,7 +67,7 @@ def labels():
 @bp.route("/devices/rooms")
 @login_required
 def rooms():
-    school = school_to_edit(request.args.get("school", 0, type=int))
+    school = school_to_edit(request.args.get("school", 0, type=db_int))
     room_list = db.session.scalars(
         select(Room).where(Room.school_id == school.id).order_by(Room.name)
     ).all()

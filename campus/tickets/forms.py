@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from campus.admin.forms import optional_int
+from campus.formhelpers import optional_int
 from campus.labels import CATEGORY_LABELS, IMPACT_LABELS
 
 

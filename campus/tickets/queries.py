@@ -7,6 +7,7 @@ from sqlalchemy import Select, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from campus.extensions import db
+from campus.formhelpers import db_int, optional_int
 from campus.models import (
     Campus,
     Device,
@@ -80,17 +81,18 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
         query = query.where(Ticket.assignee_id == user.id)
     elif f.assignee == "none":
         query = query.where(Ticket.assignee_id.is_(None))
-    elif f.assignee.isdigit():
-        query = query.where(Ticket.assignee_id == int(f.assignee))
+    elif optional_int(f.assignee) is not None:
+        query = query.where(Ticket.assignee_id == optional_int(f.assignee))
     if f.older_than_days:
         query = query.where(
-            Ticket.created_at <= (now or utcnow()) - timedelta(days=f.older_than_days)
+            Ticket.created_at
+            <= (now or utcnow()) - timedelta(days=max(-36_500, min(f.older_than_days, 36_500)))
         )
     if f.q:
         term = f.q.strip().lstrip("#")
         conditions = [Ticket.title.ilike(f"%{term}%")]
-        if term.isdigit():
-            conditions.append(Ticket.number == int(term))
+        if optional_int(term) is not None:
+            conditions.append(Ticket.number == optional_int(term))
         query = query.where(or_(*conditions))
     return query
 
@@ -205,13 +207,13 @@ def filter_from_args(args, user: User) -> TicketFilter:
     sort = args.get("sort", "impact")
     return TicketFilter(
         status=args.get("status", ""),
-        level=args.get("level", type=int),
-        campus_id=args.get("campus", type=int),
-        school_id=args.get("school", type=int),
+        level=args.get("level", type=db_int),
+        campus_id=args.get("campus", type=db_int),
+        school_id=args.get("school", type=db_int),
         category=args.get("category", ""),
         impact=args.get("impact", ""),
         assignee=args.get("assignee", ""),
-        older_than_days=args.get("older", type=int),
+        older_than_days=args.get("older", type=db_int),
         q=args.get("q", "")[:100],
         sort=sort if sort in SORTS else "impact",
     )

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from campus.database import reads_first
 from campus.extensions import db
-from campus.formhelpers import form_status
+from campus.formhelpers import db_int, form_status
 from campus.models import Device
 from campus.permissions import can_report, can_report_at_school
 from campus.tickets import bp
@@ -61,7 +61,7 @@ def report():
         abort(403)
     form = ReportForm()
     if request.method == "GET":
-        form.device_id.data = request.args.get("device", type=int)
+        form.device_id.data = request.args.get("device", type=db_int)
         form.room.data = request.args.get("room", "")
         form.impact.data = form.impact.data or "impaired"
         scanned = db.session.get(Device, form.device_id.data) if form.device_id.data else None

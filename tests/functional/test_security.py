@@ -493,3 +493,24 @@ def test_a_secret_is_shown_once_can_be_rotated_and_a_webhook_deleted(app, world,
     assert admin.post(f"/admin/webhooks/{hook.id}/delete").status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Webhook)) == 0
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
+
+
+# --- bad values answer 4xx (the walk over every route is tests/functional/test_odd_values.py)
+
+
+def test_nul_bytes_and_oversized_ids_are_refused_clearly(app, world, as_user, token_for):
+    teacher = as_user(world.teacher)
+    assert teacher.get("/tickets/mine", query_string={"q": "a\x00b"}).status_code == 400
+    assert teacher.get("/tickets/" + "9" * 25).status_code == 404
+    assert teacher.get("/tickets/١٢٣").status_code == 404  # digits, but not ASCII ones
+    response = app.test_client().post(
+        "/api/v1/tickets",
+        json={"title": "Beamer\x00", "description": "x", "category": "printer", "impact": "minor"},
+        headers=token_for(world.teacher),
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"]  # the API's own error shape
+    listing = app.test_client().get(
+        "/api/v1/tickets", query_string={"page": "9" * 25}, headers=token_for(world.teacher)
+    )
+    assert listing.status_code == 400 and listing.get_json()["error"]["code"] == "invalid"
