@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 
 from campus.models.report import COUNTS
 from campus.reports.queries import TIME_FIGURES, ResolutionRow
@@ -41,18 +42,22 @@ def _hours(seconds: float | None) -> float | None:
     return round(seconds / 3600, 2)
 
 
-def to_csv(rows: list[dict], separator: str = ",") -> str:
-    """CSV with a UTF-8 BOM so that Excel shows umlauts; ';' also switches to decimal commas,
-    which is what German Excel expects."""
-    if not rows:
-        return "\ufeff"
+def csv_lines(rows: Iterable[dict], separator: str = ",") -> Iterator[str]:
+    """CSV line by line with a UTF-8 BOM so that Excel shows umlauts; ';' also switches to
+    decimal commas, which is what German Excel expects. Streamed: the download holds one
+    line in memory at a time."""
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
-    writer.writerow(rows[0].keys())
+    yield "\ufeff"
+    header = False
     for row in rows:
+        if not header:
+            writer.writerow(row.keys())
+            header = True
         writer.writerow(_cell(value, separator) for value in row.values())
-    return buffer.getvalue()
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 # A text cell that begins with one of these is a formula to Excel and LibreOffice

@@ -8,7 +8,7 @@ from campus.errors import json_error
 from campus.models import utcnow
 from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
-from campus.reports.export import row_to_dict, to_csv
+from campus.reports.export import csv_lines, row_to_dict
 from campus.reports.forms import PeriodForm
 from campus.reports.overview import AGE_BANDS, OLDEST_BAND, full_report
 from campus.reports.period import today_in_berlin
@@ -94,10 +94,10 @@ def export_csv():
     if period is None:
         abort(400)
     separator = ";" if request.args.get("sep") == ";" else ","
-    body = to_csv(_table_rows(table, scope, period), separator)
+    lines = csv_lines(_table_rows(table, scope, period), separator)  # read now, sent as it goes
     filename = f"campus-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return Response(
-        body.encode("utf-8"),
+        (line.encode("utf-8") for line in lines),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

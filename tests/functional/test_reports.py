@@ -197,3 +197,11 @@ def test_a_long_breakdown_shows_the_groups_with_most_tickets(world, as_user, mon
     assert "Die 1 mit den meisten Tickets von 2" in schools
     export = browser.get("/reports/export.csv?table=school").text
     assert "Helmholtz-Gymnasium" in export and "Phoenix-Gymnasium" in export
+
+
+def test_csv_download_is_streamed(march, as_user):  # noqa: F811
+    response = as_user(march.admin).get(f"/reports/export.csv?table=campus&{MARCH_ARGS}")
+    assert response.is_streamed  # sent line by line, not built whole in memory
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("\ufeffkey,label,")
+    assert len(lines) == 1 + 2  # the header and one line per campus
