@@ -88,6 +88,26 @@ EVENT_LABELS = {
     "released": _l("put the ticket back into the queue; no longer responsible:"),
 }
 
+AUDIT_LABELS = {
+    "login": _l("Logged in"),
+    "login_failed": _l("Failed login"),
+    "locked_out": _l("Login locked"),
+    "logout": _l("Logged out"),
+    "password_changed": _l("Changed own password"),
+    "user_created": _l("User created"),
+    "user_changed": _l("Role or placement changed"),
+    "password_reset": _l("Password reset"),
+    "user_deactivated": _l("User deactivated"),
+    "user_reactivated": _l("User reactivated"),
+    "token_created": _l("API token created"),
+    "token_revoked": _l("API token revoked"),
+    "webhook_added": _l("Webhook added"),
+    "webhook_switched": _l("Webhook switched on or off"),
+    "webhook_secret_rotated": _l("Webhook secret replaced"),
+    "webhook_deleted": _l("Webhook deleted"),
+    "export": _l("Figures downloaded"),
+}
+
 ALL_LABELS = {
     "role": ROLE_LABELS,
     "device_type": DEVICE_TYPE_LABELS,
@@ -97,6 +117,7 @@ ALL_LABELS = {
     "status": STATUS_LABELS,
     "action": ACTION_LABELS,
     "event": EVENT_LABELS,
+    "audit": AUDIT_LABELS,
 }
 
 

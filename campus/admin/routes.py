@@ -2,6 +2,8 @@
 
 The webhook pages are in campus/admin/webhook_routes.py."""
 
+from datetime import date, timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -29,8 +31,9 @@ from campus.admin.services import (
 from campus.extensions import db
 from campus.formhelpers import db_int, form_status, page_number
 from campus.guards import admin_required
-from campus.models import Campus, Device, Role, School, User
+from campus.models import AuditAction, AuditEntry, Campus, Device, Role, School, User
 from campus.reports.facts import excluded_categories
+from campus.reports.period import berlin_midnight
 from campus.reports.sums import tickets_on_record
 from campus.unit_of_work import work
 
@@ -248,3 +251,52 @@ def report_settings():
             flash(_("Report settings saved."), "success")
             return redirect(url_for("admin.report_settings"))
     return render_template("admin/report_settings.html", form=form), form_status(form)
+
+
+AUDIT_PAGE = 50
+
+
+@bp.route("/audit")
+@admin_required
+def audit_trail():
+    """Who did what to accounts, tokens, webhooks and exports; newest first, filtered."""
+    action = request.args.get("action", "")
+    who = request.args.get("who", "").strip()[:254]
+    start = _day(request.args.get("from"))
+    end = _day(request.args.get("to"))
+    before = request.args.get("before", type=db_int)
+    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
+    if action in set(AuditAction):
+        query = query.where(AuditEntry.action == action)
+    if who:
+        pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(AuditEntry.actor_label.ilike(pattern, escape="\\"), AuditEntry.address == who)
+        )
+    if start is not None:
+        query = query.where(AuditEntry.at >= berlin_midnight(start))
+    if end is not None:
+        query = query.where(AuditEntry.at < berlin_midnight(end + timedelta(days=1)))
+    if before:
+        query = query.where(AuditEntry.id < before)
+    entries = db.session.scalars(query.limit(AUDIT_PAGE + 1)).all()
+    older_url = None
+    if len(entries) > AUDIT_PAGE:
+        kept = {k: v for k, v in request.args.items() if k in ("action", "who", "from", "to")}
+        older_url = url_for("admin.audit_trail", **kept, before=entries[AUDIT_PAGE - 1].id)
+    return render_template(
+        "admin/audit.html",
+        entries=entries[:AUDIT_PAGE],
+        older_url=older_url,
+        actions=list(AuditAction),
+        chosen={"action": action, "who": who, "from": start, "to": end},
+    )
+
+
+def _day(value: str | None) -> date | None:
+    """A date from the filter (YYYY-MM-DD within 2000-2099); anything else is no filter."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2099 else None

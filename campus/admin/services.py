@@ -3,12 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from campus.audit import audit, person
 from campus.auth.services import check_new_password
 from campus.auth.tokens import revoke_all_tokens
 from campus.events import SchoolMoved, UserDeactivated, UserPlacementChanged
 from campus.exceptions import Conflict, ErrorCollector, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.models import (
+    AuditAction,
     Campus,
     Category,
     CategorySetting,
@@ -179,6 +181,8 @@ def save_user(
         problems.check(lambda: check_new_password(password, email, field="password"))
     problems.raise_if_any()
 
+    created = user is None
+    before = None if created else _placement(user)
     if user is None:
         user = User(email=email, display_name=display_name, role=role)
         db.session.add(user)
@@ -193,8 +197,29 @@ def save_user(
     user.school = school
     user.managed_campuses = campuses
     db.session.flush()
+    after = _placement(user)
+    if created:
+        audit(AuditAction.USER_CREATED, actor=actor, subject=person(user), detail=after)
+    elif before != after:
+        audit(
+            AuditAction.USER_CHANGED,
+            actor=actor,
+            subject=person(user),
+            detail=f"{before} → {after}",
+        )
+    if password and not created:
+        audit(AuditAction.PASSWORD_RESET, actor=actor, subject=person(user))
     record(UserPlacementChanged(at=utcnow(), user=user))
     return user
+
+
+def _placement(user: User) -> str:
+    """Role and where the user belongs, for the audit trail."""
+    if user.role == Role.TEACHER and user.school is not None:
+        return f"{user.role}, {user.school.name}"
+    if user.role == Role.CAMPUS_MANAGER:
+        return f"{user.role}, " + ", ".join(sorted(c.name for c in user.managed_campuses))
+    return str(user.role)
 
 
 def _looks_like_email(email: str) -> bool:
@@ -215,6 +240,8 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     user.session_version += 1
     db.session.flush()
+    action = AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED
+    audit(action, actor=actor, subject=person(user))
     if not active:
         record(UserDeactivated(at=utcnow(), user=user))
 

@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from campus.audit import audit
 from campus.auth import bp, lockout
 from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
 from campus.auth.services import change_password, check_credentials, record_login, set_locale
@@ -20,7 +21,7 @@ from campus.auth.tokens import create_token, revoke_token, tokens_of
 from campus.database import reads_first
 from campus.extensions import db
 from campus.formhelpers import form_status
-from campus.models import ApiToken
+from campus.models import ApiToken, AuditAction, normalize_email
 from campus.unit_of_work import work
 from campus.urls import local_path
 
@@ -47,6 +48,7 @@ def login():
             with work(form) as attempt:
                 record_login(user)
                 begin_session(user)
+                audit(AuditAction.LOGIN, actor=user)
         if user is not None and attempt.ok:
             lockout.clear(email, address)
             session.clear()  # a fresh session for the fresh login
@@ -56,6 +58,15 @@ def login():
             return response
         if user is None:  # unknown email or wrong password: the same answer, the same count
             lockout.record_failure(email, address)
+            locked = lockout.locked_for(email, address, lockout.known_browser(email))
+            with work():  # the attempt is recorded; the lock once, when it begins
+                audit(AuditAction.LOGIN_FAILED, actor_label=normalize_email(email))
+                if locked:
+                    audit(
+                        AuditAction.LOCKED_OUT,
+                        actor_label=normalize_email(email),
+                        detail=f"{locked} s",
+                    )
             form.password.errors.append(_("Email or password is not correct."))
     return render_template("auth/login.html", form=form), form_status(form)
 
@@ -65,6 +76,7 @@ def login():
 def logout():
     with work():
         end_session(current_user)  # for good: a copied cookie no longer works
+        audit(AuditAction.LOGOUT, actor=current_user)
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
@@ -85,6 +97,11 @@ def password():
             )
             end_session(current_user)
             begin_session(current_user)  # this browser stays logged in; the others end
+            audit(
+                AuditAction.PASSWORD_CHANGED,
+                actor=current_user,
+                detail="API tokens revoked" if form.revoke_tokens.data else "",
+            )
         if attempt.ok:
             login_user(current_user._get_current_object())  # keep this session; others ended
             flash(_("Your password has been changed."), "success")

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campus.audit import audit, person
 from campus.exceptions import InvalidInput, NotAllowed
 from campus.extensions import db
-from campus.models import ApiToken, User, utcnow
+from campus.models import ApiToken, AuditAction, User, utcnow
 from campus.permissions import can_administer
 
 PREFIX = "cmp_"
@@ -34,6 +35,7 @@ def create_token(actor: User, user: User, name: str) -> tuple[ApiToken, str]:
     record = ApiToken(user=user, name=name, token_hash=_digest(token), prefix=token[:12])
     db.session.add(record)
     db.session.flush()
+    audit(AuditAction.TOKEN_CREATED, actor=actor, subject=_named(record, user))
     return record, token
 
 
@@ -43,6 +45,11 @@ def revoke_token(actor: User, record: ApiToken) -> None:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         db.session.flush()
+        audit(AuditAction.TOKEN_REVOKED, actor=actor, subject=_named(record, record.user))
+
+
+def _named(record: ApiToken, user: User) -> str:
+    return f"{record.prefix}… “{record.name}” of {person(user)}"
 
 
 def revoke_all_tokens(user: User) -> int:

@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic and the app need every table)."""
 
+from campus.models.audit import AuditAction, AuditEntry
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
 from campus.models.org import Campus, School, campus_managers
@@ -22,6 +23,8 @@ from campus.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 __all__ = [
     "OPEN_STATUSES",
     "ApiToken",
+    "AuditAction",
+    "AuditEntry",
     "Base",
     "Campus",
     "Category",

@@ -4,8 +4,9 @@ from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from campus.audit import audit
 from campus.errors import json_error
-from campus.models import utcnow
+from campus.models import AuditAction, utcnow
 from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
 from campus.reports.export import csv_lines, row_to_dict
@@ -18,6 +19,7 @@ from campus.reports.queries import (
     Scope,
     first_level_resolution_rate,
 )
+from campus.unit_of_work import work
 
 TABLES = ("summary", *GROUPINGS)
 
@@ -95,6 +97,7 @@ def export_csv():
         abort(400)
     separator = ";" if request.args.get("sep") == ";" else ","
     lines = csv_lines(_table_rows(table, scope, period), separator)  # read now, sent as it goes
+    _audit_export("CSV", table, period)
     filename = f"campus-{table}-{period.first.isoformat()}-{period.last.isoformat()}.csv"
     return Response(
         (line.encode("utf-8") for line in lines),
@@ -116,9 +119,21 @@ def export_json():
     if period is None:
         fields = {k: " ".join(str(e) for e in v) for k, v in form.errors.items()}
         return json_error(400, "bad_period", _("Please check the period."), fields)
+    _audit_export("JSON", table, period)
     return jsonify(
         period={"from": period.first.isoformat(), "to": period.last.isoformat()},
         group_by=table,
         rows=_table_rows(table, scope, period),
         csv=url_for("reports.export_csv", table=table, **_period_args(period)),
     )
+
+
+def _audit_export(kind: str, table: str, period) -> None:
+    """Downloads of figures are recorded in the audit trail."""
+    with work():
+        audit(
+            AuditAction.EXPORT,
+            actor=current_user,
+            subject=f"{kind} {table}",
+            detail=f"{period.first.isoformat()} – {period.last.isoformat()}",
+        )

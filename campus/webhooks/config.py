@@ -7,9 +7,10 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete
 
+from campus.audit import audit
 from campus.exceptions import InvalidInput, NotAllowed
 from campus.extensions import db
-from campus.models import User, Webhook, WebhookDelivery
+from campus.models import AuditAction, User, Webhook, WebhookDelivery
 from campus.permissions import can_administer
 from campus.webhooks.targets import RefusedTarget, check
 
@@ -38,7 +39,12 @@ def save_webhook(actor: User, url: str, campus_id: int | None) -> Webhook:
     webhook = Webhook(url=url, campus_id=campus_id or None, secret=new_secret())
     db.session.add(webhook)
     db.session.flush()
+    audit(AuditAction.WEBHOOK_ADDED, actor=actor, subject=_named(webhook))
     return webhook
+
+
+def _named(webhook: Webhook) -> str:
+    return f"#{webhook.id} {webhook.url}"
 
 
 def set_webhook_active(actor: User, webhook: Webhook, active: bool) -> None:
@@ -46,6 +52,8 @@ def set_webhook_active(actor: User, webhook: Webhook, active: bool) -> None:
         raise NotAllowed(_l("Only administrators configure webhooks."))
     webhook.active = active
     db.session.flush()
+    state = "on" if active else "off"
+    audit(AuditAction.WEBHOOK_SWITCHED, actor=actor, subject=_named(webhook), detail=state)
 
 
 def new_secret() -> str:
@@ -59,6 +67,7 @@ def rotate_secret(actor: User, webhook: Webhook) -> str:
         raise NotAllowed(_l("Only administrators configure webhooks."))
     webhook.secret = new_secret()
     db.session.flush()
+    audit(AuditAction.WEBHOOK_SECRET_ROTATED, actor=actor, subject=_named(webhook))
     return webhook.secret
 
 
@@ -66,6 +75,7 @@ def delete_webhook(actor: User, webhook: Webhook) -> None:
     """Delete the webhook and its delivery log; nothing more is sent to it."""
     if not can_administer(actor):
         raise NotAllowed(_l("Only administrators configure webhooks."))
+    audit(AuditAction.WEBHOOK_DELETED, actor=actor, subject=_named(webhook))
     db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.webhook_id == webhook.id))
     db.session.delete(webhook)
     db.session.flush()

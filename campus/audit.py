@@ -1,0 +1,36 @@
+"""Record acts on accounts, tokens, webhooks and exports in the audit trail.
+
+`audit()` adds an entry to the current unit of work: it is saved with the act, or not at
+all. Only short texts go in: names and ids, never passwords, tokens or secrets.
+"""
+
+from flask import has_request_context, request
+
+from campus.extensions import db
+from campus.models import AuditAction, AuditEntry, User
+
+
+def audit(
+    action: AuditAction,
+    *,
+    actor: User | None = None,
+    actor_label: str = "",
+    subject: str = "",
+    detail: str = "",
+) -> None:
+    if actor is not None and getattr(actor, "id", None) is None:
+        actor = None  # the command line's system actor, or an anonymous visitor
+    db.session.add(
+        AuditEntry(
+            action=action,
+            actor_id=actor.id if actor is not None else None,
+            actor_label=(actor.email if actor is not None else actor_label)[:254],
+            subject=subject[:200],
+            detail=detail[:500],
+            address=(request.remote_addr or "")[:45] if has_request_context() else "",
+        )
+    )
+
+
+def person(user: User) -> str:
+    return f"{user.display_name} <{user.email}> (#{user.id})"
