@@ -5,6 +5,7 @@ all. Only short texts go in: names and ids, never passwords, tokens or secrets.
 """
 
 from flask import has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 from campus.extensions import db
 from campus.models import AuditAction, AuditEntry, User
@@ -18,12 +19,14 @@ def audit(
     subject: str = "",
     detail: str = "",
 ) -> None:
-    if actor is not None and getattr(actor, "id", None) is None:
-        actor = None  # the command line's system actor, or an anonymous visitor
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None  # an anonymous visitor
+    state = sa_inspect(actor, raiseerr=False) if actor is not None else None
+    stored = state is not None and state.has_identity  # the command line's actor is not
     db.session.add(
         AuditEntry(
             action=action,
-            actor_id=actor.id if actor is not None else None,
+            actor_id=actor.id if stored else None,
             actor_label=(actor.email if actor is not None else actor_label)[:254],
             subject=subject[:200],
             detail=detail[:500],
