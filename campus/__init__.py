@@ -178,6 +178,7 @@ def _carries_nul() -> bool:
 
 
 def register_security_headers(app: Flask) -> None:
+    from campus.audit import acting_from, done_acting
     from campus.logs import request_id_from
 
     @app.before_request
@@ -188,6 +189,12 @@ def register_security_headers(app: Flask) -> None:
     @app.before_request
     def _request_id():
         g.request_id = request_id_from(request.headers.get("X-Request-ID"))
+        g.acting = acting_from(request.remote_addr)  # for the audit trail
+
+    @app.teardown_request
+    def _done(_error):
+        if "acting" in g:
+            done_acting(g.pop("acting"))
 
     @app.after_request
     def _headers(response):

@@ -2,13 +2,29 @@
 
 `audit()` adds an entry to the current unit of work: it is saved with the act, or not at
 all. Only short texts go in: names and ids, never passwords, tokens or secrets.
+
+Services call it, and services never read the request: the client's address is handed
+in by the edge (`acting_from()`, for each request in campus/__init__.py).
 """
 
-from flask import has_request_context, request
+from contextvars import ContextVar, Token
+
 from sqlalchemy import inspect as sa_inspect
 
 from campus.extensions import db
 from campus.models import AuditAction, AuditEntry, User
+
+_address: ContextVar[str] = ContextVar("campus_client_address", default="")
+
+
+def acting_from(address: str | None) -> Token:
+    """Acts recorded from now on are done from `address` (a request's client), until
+    `done_acting(token)`."""
+    return _address.set((address or "")[:45])
+
+
+def done_acting(token: Token) -> None:
+    _address.reset(token)
 
 
 def audit(
@@ -30,7 +46,7 @@ def audit(
             actor_label=(actor.email if actor is not None else actor_label)[:254],
             subject=subject[:200],
             detail=detail[:500],
-            address=(request.remote_addr or "")[:45] if has_request_context() else "",
+            address=_address.get(),
         )
     )
 

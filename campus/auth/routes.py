@@ -34,7 +34,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr
-        wait = lockout.locked_for(email, address, lockout.known_browser(email))
+        known = lockout.known_browser(email)
+        wait = lockout.locked_for(email, address, known)
         if wait:
             form.password.errors.append(
                 _(
@@ -58,7 +59,7 @@ def login():
             return response
         if user is None:  # unknown email or wrong password: the same answer, the same count
             lockout.record_failure(email, address)
-            locked = lockout.locked_for(email, address, lockout.known_browser(email))
+            locked = lockout.locked_for(email, address, known)
             with work():  # the attempt is recorded; the lock once, when it begins
                 audit(AuditAction.LOGIN_FAILED, actor_label=normalize_email(email))
                 if locked:

@@ -81,8 +81,8 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
         query = query.where(Ticket.assignee_id == user.id)
     elif f.assignee == "none":
         query = query.where(Ticket.assignee_id.is_(None))
-    elif optional_int(f.assignee) is not None:
-        query = query.where(Ticket.assignee_id == optional_int(f.assignee))
+    elif (assignee_id := optional_int(f.assignee)) is not None:
+        query = query.where(Ticket.assignee_id == assignee_id)
     if f.older_than_days:
         query = query.where(
             Ticket.created_at
@@ -91,8 +91,8 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
     if f.q:
         term = f.q.strip().lstrip("#")
         conditions = [Ticket.title.ilike(f"%{term}%")]
-        if optional_int(term) is not None:
-            conditions.append(Ticket.number == optional_int(term))
+        if (number := optional_int(term)) is not None:
+            conditions.append(Ticket.number == number)
         query = query.where(or_(*conditions))
     return query
 

@@ -64,10 +64,10 @@ def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
-def test_wsgi_says_why_in_one_line_when_production_has_no_secret(tmp_path):
-    env = {"CAMPUS_ENV": "production", "CAMPUS_DATABASE_URL": "sqlite://", "PATH": "/usr/bin"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
+def _python(env: dict, code: str) -> subprocess.CompletedProcess:
+    """`code` in a fresh interpreter in the project, with only `env` as its environment."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -75,6 +75,11 @@ def test_wsgi_says_why_in_one_line_when_production_has_no_secret(tmp_path):
         timeout=60,
         check=False,
     )
+
+
+def test_wsgi_says_why_in_one_line_when_production_has_no_secret(tmp_path):
+    env = {"CAMPUS_ENV": "production", "CAMPUS_DATABASE_URL": "sqlite://", "PATH": "/usr/bin"}
+    result = _python(env, "import wsgi")
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -104,31 +109,14 @@ def test_passwords_are_hashed_with_scrypt_outside_tests(monkeypatch):
 def test_wsgi_without_campus_env_runs_production(tmp_path):
     """A forgotten CAMPUS_ENV under gunicorn never means debug mode and a public key."""
     env = {"CAMPUS_DATABASE_URL": "sqlite://", "PATH": "/usr/bin"}
-    refused = subprocess.run(
-        [sys.executable, "-c", "import wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    refused = _python(env, "import wsgi")
     assert refused.returncode == 1
     assert "CAMPUS_SECRET_KEY is not set" in refused.stderr
     assert "CAMPUS_ENV=development" in refused.stderr  # how to try it locally instead
-    started = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import wsgi; c = wsgi.app.config; "
-            "print(c['CAMPUS_ENV'], c['DEBUG'], c['SESSION_COOKIE_SECURE'])",
-        ],
-        cwd=ROOT,
-        env={**env, "CAMPUS_SECRET_KEY": "k" * 40},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    started = _python(
+        {**env, "CAMPUS_SECRET_KEY": "k" * 40},
+        "import wsgi; c = wsgi.app.config; "
+        "print(c['CAMPUS_ENV'], c['DEBUG'], c['SESSION_COOKIE_SECURE'])",
     )
     assert started.stdout.split() == ["production", "False", "True"], started.stderr
 
