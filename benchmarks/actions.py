@@ -43,6 +43,7 @@ def main() -> None:
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "WEBHOOK_DELIVERY": "off",
+            "JOBS": "off",
             "UPLOAD_FOLDER": f"{tmp}/uploads",
             "LOGIN_MAX_FAILURES": 10_000,
         }

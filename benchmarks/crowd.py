@@ -280,6 +280,8 @@ def main() -> int:
                 CAMPUS_LOG_LEVEL="WARNING",
                 CAMPUS_RATELIMIT_ENABLED="false",
                 CAMPUS_WEBHOOK_DELIVERY="off",
+                CAMPUS_JOBS="off",
+                CAMPUS_BASE_URL="http://127.0.0.1",
             ),
             stdout=subprocess.DEVNULL,
             stderr=log,

@@ -95,6 +95,8 @@ def main() -> int:
         CAMPUS_API_REQUESTS_PER_MINUTE="100000",
         CAMPUS_LOG_LEVEL="WARNING",
         CAMPUS_WEBHOOK_DELIVERY="off",
+        CAMPUS_JOBS="off",  # mails are written to the outbox (measured), not sent
+        CAMPUS_BASE_URL="http://127.0.0.1",
     )
     gunicorn = None
     try:

@@ -95,6 +95,7 @@ def measure(url: str, runs: int, only: set[str] | None = None) -> dict:
     os.environ.update(
         CAMPUS_DATABASE_URL=url,
         CAMPUS_ENV="production",
+        CAMPUS_BASE_URL="http://127.0.0.1",
         CAMPUS_SECRET_KEY=os.environ.get("CAMPUS_SECRET_KEY", "bench-" + "x" * 40),
         CAMPUS_LOG_LEVEL="WARNING",
         CAMPUS_RATELIMIT_ENABLED="false",
@@ -105,7 +106,7 @@ def measure(url: str, runs: int, only: set[str] | None = None) -> dict:
     from campus.extensions import db
     from campus.models import Ticket
 
-    app = create_app({"WTF_CSRF_ENABLED": False, "WEBHOOK_DELIVERY": "off"})
+    app = create_app({"WTF_CSRF_ENABLED": False, "WEBHOOK_DELIVERY": "off", "JOBS": "off"})
     statements = [0]
     clients = {}
     with app.app_context():

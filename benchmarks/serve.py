@@ -121,6 +121,8 @@ def start(url: str, port: int, workers: int) -> subprocess.Popen:
         CAMPUS_LOG_LEVEL="WARNING",
         CAMPUS_RATELIMIT_ENABLED="false",
         CAMPUS_WEBHOOK_DELIVERY="off",
+        CAMPUS_JOBS="off",  # mails are written to the outbox (measured), not sent
+        CAMPUS_BASE_URL="http://127.0.0.1",
     )
     server = subprocess.Popen(
         [

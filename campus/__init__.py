@@ -34,6 +34,9 @@ def create_app(test_config: dict | None = None, default_env: str = "development"
     register_logging(app)
     register_commands(app)
     trust_proxies(app)
+    from campus.mail.sending import warn_if_disabled
+
+    warn_if_disabled(app)
     return app
 
 
@@ -92,6 +95,8 @@ def register_event_handlers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from campus.admin import import_routes as _imports  # noqa: F401 - on the admin blueprint
+    from campus.admin import mail_routes as _mails  # noqa: F401 - on the admin blueprint
     from campus.admin import routes as admin_routes
     from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
     from campus.api import init_api
@@ -99,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp
     from campus.devices import inventory as device_routes
     from campus.devices import scanning as _scanning  # noqa: F401 - on the devices blueprint
+    from campus.mail import routes as mail_routes
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
@@ -112,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     init_api(app)  # the API blueprint and its OpenAPI document (flask-smorest)
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
+    app.register_blueprint(mail_routes.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -49,8 +49,14 @@ def seed_demo_command(if_empty: bool):
     if if_empty and db.session.scalar(db.select(User.id).limit(1)) is not None:
         click.echo("The database already has users; demo data not loaded.")
         return
+    from sqlalchemy import update
+
+    from campus.models import TicketEvent
+
+    current_app.config["JOBS"] = "off"  # a year of demo history is no news to mail about
     with command_work():
         counts = seed_demo()
+        db.session.execute(update(TicketEvent).values(mailed=True))
     click.echo(
         f"Demo loaded: {counts.campuses} campuses, {counts.schools} schools, "
         f"{counts.users} users, {counts.devices} devices, {counts.tickets} tickets, "
@@ -245,3 +251,55 @@ def deliver_webhooks_command():
 
     sent, waiting = deliver_due()  # each attempt commits on its own
     click.echo(f"Delivered {sent} webhook message(s); {waiting} will be retried later.")
+
+
+@campus_cli.command("worker")
+@click.option("--burst", is_flag=True, help="Do what is due and queued now, then stop.")
+@with_appcontext
+def worker_command(burst):
+    """Run the jobs: mails, webhooks, digests, closing stale tickets, rebuilding figures.
+
+    With CAMPUS_REDIS_URL it takes the jobs the app servers put on the Redis queue
+    (RQ, with its scheduler for retries) and starts the periodic ones; run one or more
+    beside the app servers. Without Redis it runs the periodic ones itself.
+    """
+    from campus.jobs import mode, work_forever
+
+    app = current_app._get_current_object()
+    if not burst:
+        click.echo(f"Campus worker: jobs from {mode(app)!r}; stop with Ctrl+C.")
+    work_forever(app, burst=burst)
+
+
+@campus_cli.command("send-mails")
+@with_appcontext
+def send_mails_command():
+    """Send the mails that are due now (retries with backoff); the worker does this
+    every minute by itself."""
+    from campus.mail.digest import send_digests
+    from campus.mail.notifications import notify_due
+    from campus.mail.sending import send_due
+
+    notify_due()
+    digests = send_digests()
+    sent, waiting = send_due()
+    click.echo(f"Sent {sent} mail(s) ({digests} digest(s)); {waiting} will be retried later.")
+
+
+@campus_cli.command("mail-gateway")
+@click.option("--host", help="Address to listen on (default: MAIL_GATEWAY_HOST, 127.0.0.1).")
+@click.option("--port", type=click.IntRange(1, 65535), help="Default: MAIL_GATEWAY_PORT, 8025.")
+@click.option("--lmtp", is_flag=True, help="Speak LMTP instead of SMTP (Postfix lmtp: transport).")
+@with_appcontext
+def mail_gateway_command(host, port, lmtp):
+    """Receive replies by e-mail and add them to their tickets.
+
+    The school's mail server forwards the reply address's domain here (see the README).
+    """
+    from campus.mail.gateway import serve
+
+    app = current_app._get_current_object()
+    host = host or app.config.get("MAIL_GATEWAY_HOST", "127.0.0.1")
+    port = port or int(app.config.get("MAIL_GATEWAY_PORT", 8025))
+    click.echo(f"Campus mail gateway: {'LMTP' if lmtp else 'SMTP'} on {host}:{port}.")
+    serve(app, host, port, lmtp=lmtp)

@@ -44,6 +44,7 @@ def load_config(
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
     if env == "production":
         check_production_secret(app.config.get("SECRET_KEY"))
+        check_base_url(app.config)
 
 
 def _apply_environment(app: Flask, env: str) -> None:
@@ -88,4 +89,17 @@ def check_production_secret(secret: str | None) -> None:
         raise ConfigError(
             f"CAMPUS_SECRET_KEY is too short: production needs at least "
             f"{MIN_SECRET_LENGTH} characters."
+        )
+
+
+def check_base_url(config) -> None:
+    """Mails carry links (password resets, invitations): production builds them on
+    CAMPUS_BASE_URL, never on a request's Host header, which the client writes. Without
+    it production sends no mails (campus/mail/sending.py says so in the log); a value
+    that is no address stops the start."""
+    base = str(config.get("BASE_URL") or "")
+    if base and not base.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"CAMPUS_BASE_URL={base!r} is not an address: give it with its scheme, "
+            "e.g. https://campus.stadt.example."
         )

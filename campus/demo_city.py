@@ -203,7 +203,7 @@ def _tickets(connection, shape: Shape, city: City, rng, now, progress) -> tuple[
         for entry in trail:
             event_id += 1
             event = dict(zip(EVENT_COLUMNS, entry, strict=True))
-            event.update(id=event_id, ticket_id=number, internal=entry[0] == "noted")
+            event.update(id=event_id, ticket_id=number, internal=entry[0] == "noted", mailed=True)
             events.append(event)
         if len(tickets) >= BATCH:
             bulk_insert(connection, db.metadata.tables["tickets"], tickets)

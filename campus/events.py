@@ -140,3 +140,18 @@ class UserPlacementChanged(Event):
     """A user's role, school or campuses were saved (possibly changed)."""
 
     user: Any  # campus.models.User
+
+
+@dataclass(frozen=True, eq=False)
+class ReportSettingsChanged(Event):
+    """A setting that every past figure depends on changed: the report facts are rebuilt."""
+
+
+# --- mail ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class MailWritten(Event):
+    """A mail was put into the outbox; after the commit it goes out."""
+
+    mail_id: int

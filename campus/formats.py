@@ -3,6 +3,8 @@ up once per request: flask-babel looks them up again on every call, which a list
 tickets with two times each, or a report of 500 rows with ten figures each, pays for
 every time."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -13,6 +15,25 @@ from flask_babel import get_locale, get_timezone, gettext
 from campus.models.base import utcnow
 
 NAMED = ("short", "medium", "long", "full")
+
+
+@contextmanager
+def in_language(locale: str | None) -> Iterator[None]:
+    """Write for another reader (a mail): their language, with the formats of this request
+    set aside and given back afterwards."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    chosen = locale if locale in current_app.config["LANGUAGES"] else None
+    saved = g.pop("_formats", None) if has_request_context() else None
+    try:
+        with force_locale(chosen or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            yield
+    finally:
+        if has_request_context():
+            g.pop("_formats", None)
+            if saved is not None:
+                g._formats = saved
 
 
 def _context() -> tuple:

@@ -9,6 +9,8 @@ A new consequence is one more line here, with no edit to any service.
 """
 
 from campus import events as e
+from campus import jobs
+from campus.mail import notifications, sending
 from campus.reports import facts
 from campus.tickets.housekeeping import release_after_move, release_tickets
 from campus.unit_of_work import Handlers
@@ -23,6 +25,10 @@ def _release_after_move(event: e.SchoolMoved) -> None:
     release_after_move(event.school.id, event.at)
 
 
+def _rebuild_report_facts(_event: e.ReportSettingsChanged) -> None:
+    jobs.enqueue("reports.rebuild")
+
+
 def handlers() -> Handlers:
     return Handlers(
         in_transaction={
@@ -35,6 +41,9 @@ def handlers() -> Handlers:
             e.UserPlacementChanged: [_release],
         },
         after_commit={
+            e.TicketChanged: [notifications.notify_soon],
+            e.MailWritten: [sending.send_soon],
+            e.ReportSettingsChanged: [_rebuild_report_facts],
             e.TicketEscalated: [delivery.send_queued],
             e.TicketReturned: [delivery.send_queued],
         },

@@ -106,6 +106,22 @@ AUDIT_LABELS = {
     "webhook_secret_rotated": _l("Webhook secret replaced"),
     "webhook_deleted": _l("Webhook deleted"),
     "export": _l("Figures downloaded"),
+    "user_invited": _l("Invitation sent"),
+    "invitation_accepted": _l("Invitation accepted"),
+}
+
+MAIL_STATUS_LABELS = {
+    "pending": _l("to be sent"),
+    "held": _l("waits for the digest"),
+    "bundled": _l("sent in a digest"),
+    "sent": _l("sent"),
+    "failed": _l("failed"),
+}
+
+INBOUND_LABELS = {
+    "added": _l("added to the ticket"),
+    "refused": _l("refused, answered"),
+    "ignored": _l("ignored (automatic mail)"),
 }
 
 ALL_LABELS = {
@@ -118,6 +134,8 @@ ALL_LABELS = {
     "action": ACTION_LABELS,
     "event": EVENT_LABELS,
     "audit": AUDIT_LABELS,
+    "mail_status": MAIL_STATUS_LABELS,
+    "inbound_outcome": INBOUND_LABELS,
 }
 
 

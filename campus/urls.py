@@ -28,3 +28,19 @@ def local_path(target: str | None, *, this_host: bool = False) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute address for a mail or a label: on BASE_URL when it is set (production
+    must set it: a request's Host header is the client's to write), else on the address
+    the current request came to (development, tests), else on http://localhost."""
+    from flask import current_app, has_request_context
+
+    base = current_app.config.get("BASE_URL") or ""
+    if not base and has_request_context():
+        base = request.host_url
+    parts = urlsplit(base or "http://localhost")
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)

@@ -30,15 +30,44 @@ TRUSTED_PROXIES = 0
 # the waits grow when failures go on (campus/auth/lockout.py).
 LOGIN_MAX_FAILURES = 10
 LOGIN_WINDOW_SECONDS = 15 * 60
-# Webhooks are sent right after the action, in a background thread ("thread"), in the
-# request ("inline") or only by `flask campus deliver-webhooks` ("off").
-WEBHOOK_DELIVERY = "thread"
+# Work outside a request (mails, webhooks, digests, rebuilding report figures) runs as jobs
+# (campus/jobs.py): "redis" (the RQ queue in REDIS_URL, taken by `flask campus worker`),
+# "thread" (in the asking process), "inline" (at once), "off" (only the worker's sweeps).
+# None: "redis" when REDIS_URL is set, otherwise "thread".
+JOBS = None
+JOB_QUEUE_NAME = "campus"  # several Campus installations on one Redis: one name each
+JOB_TIMEOUT_SECONDS = 600
+# Webhooks go out right after the action as a job; "off" leaves them to the worker's sweep.
+WEBHOOK_DELIVERY = "job"
 # How long one attempt holds its delivery; if its sender dies, another run may send it
 # again after this (the receiver sees the same X-Campus-Delivery id).
 WEBHOOK_LEASE_SECONDS = 60
 # Webhooks never go to the server's own networks (loopback, private, link-local ...)
 # unless listed here, e.g. ["10.20.0.0/16"] for a system house's ITSM in a private range.
 WEBHOOK_ALLOWED_NETWORKS: list[str] = []
+
+# E-mail (campus/mail/): "smtp" (the server below), "folder" (each mail as an .eml file in
+# MAIL_FOLDER, default instance/mails; development lists them at /dev/mails) or "off"
+# (no mails at all).
+MAIL_BACKEND = "smtp"
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False  # STARTTLS after connecting (port 587)
+MAIL_USE_SSL = False  # TLS from the start (port 465)
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_FROM = "Campus <campus@localhost>"
+MAIL_FOLDER = None
+MAIL_LEASE_SECONDS = 120
+# Replies by e-mail: the address the gateway (`flask campus mail-gateway`) receives for,
+# e.g. "antwort@campus.stadt.example"; notifications name it, with a signed tag, as their
+# Reply-To. None: mails say "please answer on the ticket page" and take no replies.
+MAIL_REPLY_ADDRESS = None
+MAIL_GATEWAY_HOST = "127.0.0.1"
+MAIL_GATEWAY_PORT = 8025
+# Links in mails: invitations, password resets and one-click answers expire after this.
+INVITATION_DAYS = 14
+PASSWORD_RESET_MINUTES = 60
 
 # API requests per user and minute before 429 Too Many Requests.
 API_REQUESTS_PER_MINUTE = 120

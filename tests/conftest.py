@@ -29,7 +29,9 @@ def pytest_sessionstart(session):
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app({"UPLOAD_FOLDER": str(tmp_path / "uploads")})
+    app = create_app(
+        {"UPLOAD_FOLDER": str(tmp_path / "uploads"), "MAIL_FOLDER": str(tmp_path / "mails")}
+    )
 
     def _fresh_request_globals():
         # Requests reuse the test's app context, and with it `g`: clear what an earlier

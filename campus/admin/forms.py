@@ -7,8 +7,10 @@ each next to its field. That keeps one set of rules for pages, CLI and API.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -84,6 +86,22 @@ class UserForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save"))
+
+
+class TeacherImportForm(FlaskForm):
+    school_id = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
+    file = FileField(
+        _l("List of teachers (CSV)"),
+        description=_l(
+            "Columns by name: E-Mail and Name, or E-Mail, Vorname and Nachname. Separated "
+            "by ';' or ',', UTF-8 or Windows-1252 (as Excel saves it); at most 5,000 lines. "
+            "Every new teacher gets an invitation by e-mail and sets their own password."
+        ),
+    )
+    # Carries the checked file to the real run, so it is not uploaded twice.
+    checked_file = HiddenField()
+    skip_refused = HiddenField()
+    submit = SubmitField(_l("Check the file (nothing is saved yet)"))
 
 
 class ReportSettingsForm(FlaskForm):

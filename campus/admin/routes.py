@@ -28,6 +28,7 @@ from campus.admin.services import (
     set_user_active,
     ticket_count,
 )
+from campus.auth.invitations import is_invited
 from campus.extensions import db
 from campus.formhelpers import db_int, form_status, page_number
 from campus.guards import admin_required
@@ -160,7 +161,8 @@ def users():
     page = db.paginate(
         query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
     )
-    return render_template("admin/users.html", page=page, search=search, role=role)
+    invited = {u.id for u in page.items if is_invited(u)}  # no password set yet
+    return render_template("admin/users.html", page=page, search=search, role=role, invited=invited)
 
 
 def _user_form_choices(form: UserForm) -> None:
@@ -190,9 +192,13 @@ def user_form(user_id: int | None = None):
     form.password.description = (
         _("Leave empty to keep the current password.")
         if user
-        else _("At least 10 characters. Ask the user to change it after the first login.")
+        else _(
+            "Leave empty to send an invitation by e-mail: the person sets their own "
+            "password. Or set an initial password of at least 10 characters."
+        )
     )
     if form.validate_on_submit():
+        address = user.email if user else None
         with work(form) as attempt:
             saved = save_user(
                 current_user,
@@ -203,9 +209,12 @@ def user_form(user_id: int | None = None):
                 campus_ids=[i for i in form.campus_ids.data or [] if i is not None],
                 password=form.password.data or None,
                 user=user,
+                invite=True,
             )
         if attempt.ok:
             flash(_("User “%(name)s” saved.", name=saved.display_name), "success")
+            if saved.active and is_invited(saved) and saved.email != address:  # new or moved
+                flash(_("Invitation sent to %(email)s.", email=saved.email), "success")
             return redirect(url_for("admin.users"))
     return render_template(
         "admin/user_form.html",
@@ -213,6 +222,7 @@ def user_form(user_id: int | None = None):
         user=user,
         confirm=ConfirmForm(),
         tickets=ticket_count(user) if user else 0,
+        invited=user is not None and is_invited(user),
     ), form_status(form)
 
 
@@ -248,7 +258,13 @@ def report_settings():
         with work(form) as attempt:
             set_l1_unresolvable_categories(current_user, form.categories.data or [])
         if attempt.ok:
-            flash(_("Report settings saved."), "success")
+            flash(
+                _(
+                    "Report settings saved. The figures are being recalculated; "
+                    "this can take a minute for many tickets."
+                ),
+                "success",
+            )
             return redirect(url_for("admin.report_settings"))
     return render_template("admin/report_settings.html", form=form), form_status(form)
 

@@ -124,7 +124,8 @@ def _webhook(name: str, attempts: int) -> dict:
 def init_api(app: Flask) -> None:
     """Register the API and its document on `app` (called by create_app)."""
     from campus.api import auth, errors, reference, tickets  # noqa: F401 - views on bp
-    from campus.webhooks.delivery import MAX_ATTEMPTS, MESSAGES
+    from campus.outbox import MAX_ATTEMPTS
+    from campus.webhooks.delivery import MESSAGES
 
     app.config.setdefault("API_TITLE", "Campus API")
     app.config.setdefault("API_VERSION", "1.0.0")

@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     EmailField,
     PasswordField,
+    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -70,3 +71,57 @@ class TokenForm(FlaskForm):
 
 class RevokeForm(FlaskForm):
     submit = SubmitField(_l("Revoke"))
+
+
+def notifications_form(kinds):
+    """One choice per kind of notification this person can get, and the digest times."""
+    labels = {
+        "now": _l("At once"),
+        "digest": _l("In the digest"),
+        "off": _l("No mail"),
+    }
+
+    class NotificationsForm(FlaskForm):
+        digest_times = StringField(
+            _l("Digest times"),
+            description=_l("Times of day, e.g. 07:00, 13:00. Only days with news bring a mail."),
+            render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        )
+
+    for kind in kinds:
+        modes = ("now", "digest", "off") if kind.digest else ("now", "off")
+        setattr(
+            NotificationsForm,
+            kind.key,
+            RadioField(
+                kind.label,
+                choices=[SelectChoice(mode, labels[mode]) for mode in modes],
+                validate_choice=False,
+            ),
+        )
+    return NotificationsForm()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email"),
+        validators=[DataRequired(_l("Please enter your email address.")), Length(max=254)],
+        render_kw={"autocomplete": "email", "autofocus": True},
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Please enter a password.")), Length(max=200)],
+        description=_l("At least 10 characters."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(_l("Please repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

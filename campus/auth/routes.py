@@ -14,13 +14,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from campus.audit import audit
 from campus.auth import bp, lockout
-from campus.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, RevokeForm, TokenForm
+from campus.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    RevokeForm,
+    SetPasswordForm,
+    TokenForm,
+    notifications_form,
+)
+from campus.auth.invitations import request_reset, set_password_by_link, user_for
 from campus.auth.services import change_password, check_credentials, record_login, set_locale
 from campus.auth.sessions import begin_session, end_session
 from campus.auth.tokens import create_token, revoke_token, tokens_of
 from campus.database import reads_first
-from campus.extensions import db
+from campus.extensions import db, limiter
 from campus.formhelpers import form_status
+from campus.mail import links
 from campus.models import ApiToken, AuditAction, normalize_email
 from campus.unit_of_work import work
 from campus.urls import local_path
@@ -32,6 +43,8 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    if request.method == "GET" and request.args.get("email"):
+        form.email.data = request.args["email"][:254]  # after setting a password
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr
         known = lockout.known_browser(email)
@@ -108,6 +121,88 @@ def password():
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form), form_status(form)
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    """Which mails this person gets, at once or in the digest, and when the digest comes."""
+    from campus.mail.notifications import kinds_for
+    from campus.mail.preferences import current_choices, save_choices
+
+    kinds = kinds_for(current_user)
+    form = notifications_form(kinds)
+    if request.method == "GET":
+        for key, mode in current_choices(current_user).items():
+            form[key].data = mode
+        form.digest_times.data = current_user.digest_times.replace(",", ", ")
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            save_choices(
+                current_user,
+                {kind.key: form[kind.key].data for kind in kinds},
+                form.digest_times.data or "",
+            )
+        if attempt.ok:
+            flash(_("Your choices have been saved."), "success")
+            return redirect(url_for("auth.notifications"))
+    return render_template("auth/notifications.html", form=form, kinds=kinds), form_status(form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"])
+def forgot_password():
+    """Ask for a reset link. The answer is the same whether or not the address exists."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            request_reset(form.email.data)
+        if attempt.ok:
+            flash(
+                _(
+                    "If an account exists for this address, a mail with a link to set a new "
+                    "password is on its way. Please also look into your spam folder."
+                ),
+                "info",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _set_password_by_link(links.PASSWORD_RESET, token)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _set_password_by_link(links.INVITATION, token)
+
+
+def _set_password_by_link(purpose: str, token: str):
+    """The page of an invitation or reset link: choose a password, then log in."""
+    refused = None
+    try:
+        user = user_for(purpose, token)
+    except links.LinkRefused as error:
+        user, refused = None, "expired" if error.expired else "invalid"
+    form = SetPasswordForm()
+    if user is not None and form.validate_on_submit():
+        with work(form) as attempt:
+            set_password_by_link(purpose, token, form.password.data)
+        if attempt.ok:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password is set. Please log in with it."), "success")
+            return redirect(url_for("auth.login", email=user.email))
+    status = form_status(form) if refused is None else (410 if refused == "expired" else 404)
+    return render_template(
+        "auth/set_password.html",
+        form=form,
+        user=user,
+        refused=refused,
+        invitation=purpose == links.INVITATION,
+    ), status
 
 
 @bp.route("/language", methods=["POST"])

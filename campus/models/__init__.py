@@ -3,6 +3,7 @@
 from campus.models.audit import AuditAction, AuditEntry
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
+from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
 from campus.models.report import report_days
 from campus.models.ticket import (
@@ -36,7 +37,11 @@ __all__ = [
     "EventKind",
     "FaultAnalysis",
     "Impact",
+    "InboundMail",
     "LoginSession",
+    "Mail",
+    "MailPreference",
+    "MailStatus",
     "Role",
     "Room",
     "School",

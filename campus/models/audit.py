@@ -27,6 +27,8 @@ class AuditAction(StrEnum):
     WEBHOOK_SECRET_ROTATED = "webhook_secret_rotated"  # noqa: S105
     WEBHOOK_DELETED = "webhook_deleted"
     EXPORT = "export"
+    USER_INVITED = "user_invited"
+    INVITATION_ACCEPTED = "invitation_accepted"
 
 
 class AuditEntry(Base):

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -213,7 +214,16 @@ class Ticket(Base):
 
 class TicketEvent(Base):
     __tablename__ = "ticket_events"
-    __table_args__ = (Index("ix_ticket_events_ticket_created", "ticket_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket_created", "ticket_id", "created_at"),
+        # The mail outbox: history entries whose notifications are not written yet.
+        Index(
+            "ix_ticket_events_unmailed",
+            "id",
+            sqlite_where=text("NOT mailed"),
+            postgresql_where=text("NOT mailed"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
@@ -226,6 +236,9 @@ class TicketEvent(Base):
     new_level: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
     internal: Mapped[bool] = mapped_column(Boolean, default=False)
+    # False until the mails that tell of this entry are written (campus/mail/
+    # notifications.py): the entry, saved with the change, is the mail outbox's notice.
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")

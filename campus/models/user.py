@@ -24,6 +24,9 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+DEFAULT_DIGEST_TIMES = "07:00,13:00"
+
+
 class User(UserMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
@@ -45,6 +48,10 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this person's digest of notifications goes out (local times, "07:00,13:00").
+    digest_times: Mapped[str] = mapped_column(
+        String(60), default=DEFAULT_DIGEST_TIMES, server_default=DEFAULT_DIGEST_TIMES
+    )
 
     school: Mapped[School | None] = relationship()
     managed_campuses: Mapped[list[Campus]] = relationship(
@@ -62,6 +69,8 @@ class User(UserMixin, Base):
         self.password_hash = generate_password_hash(password, method=self.password_method)
 
     def check_password(self, password: str) -> bool:
+        if self.password_hash.startswith("!"):  # invited: no password set yet
+            return False
         return check_password_hash(self.password_hash, password)
 
     @property

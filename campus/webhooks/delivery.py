@@ -2,8 +2,9 @@
 
 An escalation or a return writes one delivery row per matching webhook in the same
 transaction as the action (so none is lost and none is sent for a rolled-back action).
-Sending happens after the commit - in a background thread, or inline in tests - and
-`flask campus deliver-webhooks` (cron, every minute) retries what failed, with backoff.
+Sending happens after the commit, as a job (campus/jobs.py: on the queue, in a thread,
+or inline in tests), and the worker's sweep (or `flask campus deliver-webhooks`) retries
+what failed, with backoff.
 A failing receiver never blocks or undoes the action.
 
 Each attempt first takes a lease on its delivery and commits that, then sends with no
@@ -18,31 +19,22 @@ import hashlib
 import hmac
 import http.client
 import json
-import secrets
 import socket
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 
+from campus import jobs, outbox
 from campus.extensions import db
 from campus.models import DeliveryStatus, Ticket, Webhook, WebhookDelivery, utcnow
 from campus.schemas import webhook_message
 from campus.unit_of_work import work
 from campus.webhooks.targets import RefusedTarget, Target, check
 
-BACKOFF = (
-    timedelta(minutes=1),
-    timedelta(minutes=5),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=12),
-)
-MAX_ATTEMPTS = len(BACKOFF) + 1
 TIMEOUT_SECONDS = 5
 
 
@@ -97,33 +89,18 @@ def lease() -> timedelta:
 
 
 def claim(delivery_id: int, now: datetime) -> Claimed | None:
-    """Take one delivery for an attempt, in a transaction of its own that commits before
-    anything is sent. None if it is not due, already delivered, or another sender holds
-    it (two cron runs, or cron beside the request's thread)."""
-    token = secrets.token_hex(8)
-    with work():
-        taken = db.session.execute(
-            update(WebhookDelivery)
-            .where(
-                WebhookDelivery.id == delivery_id,
-                WebhookDelivery.status == DeliveryStatus.PENDING,
-                WebhookDelivery.next_attempt_at <= now,
-                or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
-            )
-            .values(
-                claim=token,
-                claimed_until=now + lease(),
-                attempts=WebhookDelivery.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not taken:
-            return None
-        row = db.session.execute(
-            select(WebhookDelivery.event, WebhookDelivery.payload, Webhook.url, Webhook.secret)
-            .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
-            .where(WebhookDelivery.id == delivery_id)
-        ).one()
+    """Take one delivery for an attempt (campus/outbox.py: a lease, committed before
+    anything is sent). None if it is not due, already delivered, or another sender
+    holds it (the worker's sweep beside the job of the action)."""
+    token = outbox.take(WebhookDelivery, delivery_id, DeliveryStatus.PENDING, now, lease())
+    if token is None:
+        return None
+    row = db.session.execute(
+        select(WebhookDelivery.event, WebhookDelivery.payload, Webhook.url, Webhook.secret)
+        .join(Webhook, Webhook.id == WebhookDelivery.webhook_id)
+        .where(WebhookDelivery.id == delivery_id)
+    ).one()
+    db.session.commit()  # end the read: nothing is held while sending
     return Claimed(delivery_id, token, row.url, row.secret, row.event, row.payload)
 
 
@@ -189,18 +166,10 @@ def settle(claimed: Claimed, status: int | None, error: str, now: datetime) -> b
         delivery = db.session.get(WebhookDelivery, claimed.id, populate_existing=True)
         if delivery is None or delivery.claim != claimed.token:
             return False
-        delivery.claim, delivery.claimed_until = "", None
-        delivery.last_status, delivery.last_error = status, error
+        delivery.last_status = status
+        outbox.settle(delivery, error, now, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
         if not error:
-            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
-                DeliveryStatus.DELIVERED,
-                now,
-                None,
-            )
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
-        else:
-            delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+            delivery.delivered_at = now
     return not error
 
 
@@ -218,20 +187,9 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
     """Try every pending delivery that is due and not held by another sender;
     returns (delivered, not yet). Each attempt commits on its own."""
     now = now or utcnow()
-    due = db.session.scalars(
-        select(WebhookDelivery.id)
-        .where(
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            WebhookDelivery.next_attempt_at <= now,
-            or_(WebhookDelivery.claimed_until.is_(None), WebhookDelivery.claimed_until <= now),
-        )
-        .order_by(WebhookDelivery.id)
-        .limit(limit)
-    ).all()
-    db.session.commit()  # end the read: each attempt below is a unit of work of its own
+    due = outbox.due_ids(WebhookDelivery, DeliveryStatus.PENDING, now, limit)
     outcomes = [attempt(delivery_id, now) for delivery_id in due]
-    sent = outcomes.count(True)
-    return sent, outcomes.count(False)
+    return outcomes.count(True), outcomes.count(False)
 
 
 # The domain events that go out as webhook messages, and their names on the wire.
@@ -260,24 +218,13 @@ def send_queued(event) -> None:
 
 
 def send_soon(delivery_ids: list[int]) -> None:
-    """Send right away, as a job of its own: in a thread (or inline when configured)."""
-    if not delivery_ids:
-        return
-    mode = current_app.config.get("WEBHOOK_DELIVERY", "thread")
-    if mode == "off":
-        return
+    """Send right away, as a job (campus/jobs.py); WEBHOOK_DELIVERY=off leaves them to
+    the worker's sweep."""
+    if delivery_ids and current_app.config.get("WEBHOOK_DELIVERY") != "off":
+        jobs.enqueue("webhooks.send", delivery_ids)
 
-    def run():
-        for delivery_id in delivery_ids:  # each attempt: units of work of its own
-            attempt(delivery_id)
 
-    if mode == "inline":
-        run()  # in the request's session, after its unit of work has committed
-        return
-    app = current_app._get_current_object()
-
-    def in_background():
-        with app.app_context():  # its own context and session
-            run()
-
-    threading.Thread(target=in_background, daemon=True).start()
+def send_each(delivery_ids: list[int]) -> None:
+    """The job: one attempt at each (each a unit of work of its own)."""
+    for delivery_id in delivery_ids:
+        attempt(delivery_id)

@@ -235,7 +235,7 @@ def test_duplicate_email_is_refused_case_insensitively(client, login_as, make_us
         ({"school_id": ""}, "school_id"),  # a teacher without a school
         ({"role": "campus_manager"}, "campus_ids"),  # a manager without a campus
         ({"password": "kurz"}, "password"),
-        ({"password": ""}, "password"),
+        # An empty password invites the user instead (tests/functional/test_invitations.py).
     ],
 )
 def test_bad_user_input_is_refused_next_to_the_field(client, login_as, overrides, field):

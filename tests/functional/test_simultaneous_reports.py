@@ -78,6 +78,7 @@ def _serve(database_url: str, log: Path):
         "CAMPUS_DATABASE_URL": database_url,
         "CAMPUS_RATELIMIT_ENABLED": "false",
         "CAMPUS_WEBHOOK_DELIVERY": "off",
+        "CAMPUS_JOBS": "off",
         "CAMPUS_LOG_LEVEL": "WARNING",
     }
     server = subprocess.Popen(

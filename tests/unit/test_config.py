@@ -57,6 +57,7 @@ def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch):
     monkeypatch.setenv("CAMPUS_ENV", "production")
     monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("CAMPUS_BASE_URL", "https://campus.stadt.example")
     app = create_app()
     assert app.config["DEBUG"] is False
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -98,6 +99,7 @@ def test_passwords_are_hashed_with_scrypt_outside_tests(monkeypatch):
     monkeypatch.setenv("CAMPUS_ENV", "production")
     monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("CAMPUS_BASE_URL", "https://campus.stadt.example")
     create_app()
     user = User(email="a@example.org", display_name="A", role="admin")
     user.set_password("ein-langes-passwort")
@@ -114,7 +116,7 @@ def test_wsgi_without_campus_env_runs_production(tmp_path):
     assert "CAMPUS_SECRET_KEY is not set" in refused.stderr
     assert "CAMPUS_ENV=development" in refused.stderr  # how to try it locally instead
     started = _python(
-        {**env, "CAMPUS_SECRET_KEY": "k" * 40},
+        {**env, "CAMPUS_SECRET_KEY": "k" * 40, "CAMPUS_BASE_URL": "https://campus.example"},
         "import wsgi; c = wsgi.app.config; "
         "print(c['CAMPUS_ENV'], c['DEBUG'], c['SESSION_COOKIE_SECURE'])",
     )
@@ -125,6 +127,7 @@ def test_production_sends_hsts_and_it_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("CAMPUS_ENV", "production")
     monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
     monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("CAMPUS_BASE_URL", "https://campus.stadt.example")
     header = create_app().test_client().get("/healthz").headers.get("Strict-Transport-Security")
     assert header == "max-age=31536000; includeSubDomains"
     monkeypatch.setenv("CAMPUS_HSTS_SECONDS", "0")
@@ -139,8 +142,34 @@ def test_seed_demo_refuses_to_run_in_production(monkeypatch, tmp_path):
     monkeypatch.setenv("CAMPUS_ENV", "production")
     monkeypatch.setenv("CAMPUS_DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("CAMPUS_BASE_URL", "https://campus.stadt.example")
     app = create_app()
     result = app.test_cli_runner().invoke(args=["campus", "seed-demo"])
     assert result.exit_code == 1
     assert "refuses to run in production" in result.output
+    create_app({})
+
+
+def test_production_without_the_base_url_sends_no_mails(monkeypatch):
+    """Links in mails (password resets) are never built from a request's Host header:
+    without CAMPUS_BASE_URL production starts, but writes no mails."""
+    from campus.mail.sending import enabled
+
+    monkeypatch.setenv("CAMPUS_ENV", "production")
+    monkeypatch.setenv("CAMPUS_DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("CAMPUS_SECRET_KEY", "x" * 48)
+    monkeypatch.delenv("CAMPUS_BASE_URL", raising=False)
+    app = create_app()
+    with app.app_context():
+        assert enabled() is False
+    monkeypatch.setenv("CAMPUS_BASE_URL", "campus.stadt.example")  # no scheme
+    with pytest.raises(ConfigError) as error:
+        create_app()
+    assert "CAMPUS_BASE_URL" in str(error.value)
+    monkeypatch.setenv("CAMPUS_BASE_URL", "https://campus.stadt.example")
+    app = create_app()
+    with app.app_context():
+        assert enabled() is True
+    monkeypatch.setenv("CAMPUS_ENV", "development")
+    monkeypatch.delenv("CAMPUS_BASE_URL")
     create_app({})

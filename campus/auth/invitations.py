@@ -1,0 +1,141 @@
+"""Invitations and password resets: links by mail that set a password.
+
+Both links are signed (campus/mail/links.py), expire (INVITATION_DAYS, PASSWORD_RESET_
+MINUTES) and work once: they carry a fingerprint of the account's password hash, and
+setting a password changes it. An invited account has no usable password until its
+owner sets one. Asking for a reset says the same whether or not the address exists,
+and sends at most one mail per account every few minutes.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from campus.audit import audit, person
+from campus.auth.services import check_new_password
+from campus.auth.tokens import revoke_all_tokens
+from campus.exceptions import InvalidInput
+from campus.extensions import db
+from campus.formats import in_language
+from campus.mail import links, sending
+from campus.models import AuditAction, Mail, User, normalize_email, utcnow
+from campus.urls import external_url
+
+RESET_PAUSE = timedelta(minutes=2)  # one reset mail per account in this time at most
+
+
+def unusable_password() -> str:
+    """A password hash no password matches: the account waits for its invitation."""
+    return "!" + secrets.token_hex(16)
+
+
+def is_invited(user: User) -> bool:
+    """Invited, and no password set yet."""
+    return user.password_hash.startswith("!")
+
+
+def invitation_link(user: User) -> str:
+    token = links.sign(links.INVITATION, [user.id, links.fingerprint(user.password_hash)])
+    return external_url("auth.accept_invitation", token=token)
+
+
+def send_invitation(actor: User, user: User, now: datetime | None = None) -> None:
+    """Write the invitation mail (in the current unit of work)."""
+    days = int(current_app.config.get("INVITATION_DAYS", 14))
+    with in_language(user.locale):
+        context = {
+            "reader": user,
+            "inviter": actor.display_name,
+            "link": invitation_link(user),
+            "days": days,
+        }
+        subject = _("Your access to Campus, the IT support of your school campus")
+        text = render_template("mail/invitation.txt", **context)
+        html = render_template("mail/invitation.html", **context)
+    sending.write(
+        kind="invitation", to=user.email, subject=subject, text=text, html=html,
+        user_id=user.id, now=now,
+    )  # fmt: skip
+    audit(AuditAction.USER_INVITED, actor=actor, subject=person(user))
+
+
+def request_reset(email: str, now: datetime | None = None) -> None:
+    """Write a reset mail if an active account has this address; otherwise nothing. The
+    caller answers the same either way."""
+    now = now or utcnow()
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email or "")))
+    if user is None or not user.active:
+        return
+    recent = db.session.scalar(
+        select(func.count(Mail.id)).where(
+            Mail.user_id == user.id,
+            Mail.kind == "password_reset",
+            Mail.created_at >= now - RESET_PAUSE,
+        )
+    )
+    if recent:
+        return  # one is on its way: no mail bombing through this form
+    minutes = int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
+    token = links.sign(links.PASSWORD_RESET, [user.id, links.fingerprint(user.password_hash)])
+    with in_language(user.locale):
+        context = {
+            "reader": user,
+            "link": external_url("auth.reset_password", token=token),
+            "minutes": minutes,
+        }
+        subject = _("Set a new Campus password")
+        text = render_template("mail/password_reset.txt", **context)
+        html = render_template("mail/password_reset.html", **context)
+    sending.write(
+        kind="password_reset", to=user.email, subject=subject, text=text, html=html,
+        user_id=user.id, now=now,
+    )  # fmt: skip
+
+
+def user_for(purpose: str, token: str) -> User:
+    """The account a link is for, if the link is valid, unexpired and unused; else
+    LinkRefused (the page says "expired" or "invalid", nothing more)."""
+    if purpose == links.INVITATION:
+        max_age = timedelta(days=int(current_app.config.get("INVITATION_DAYS", 14)))
+    else:
+        max_age = timedelta(minutes=int(current_app.config.get("PASSWORD_RESET_MINUTES", 60)))
+    value = links.unsign(purpose, token, max_age)
+    if len(value) != 2 or not isinstance(value[0], int):
+        raise links.LinkRefused()
+    user = db.session.get(User, value[0])
+    if user is None or not user.active:
+        raise links.LinkRefused()
+    if value[1] != links.fingerprint(user.password_hash):
+        raise links.LinkRefused()  # used: the password changed since the link was made
+    return user
+
+
+def set_password_by_link(purpose: str, token: str, password: str) -> User:
+    """Set the password a valid link allows; every session and API token of the account
+    ends (whoever had them, the link's owner decides now)."""
+    try:
+        user = user_for(purpose, token)
+    except links.LinkRefused as refused:
+        raise InvalidInput(
+            _l("This link has expired. Please ask for a new one.")
+            if refused.expired
+            else _l("This link is not valid or was already used. Please ask for a new one."),
+            "password",
+        ) from refused
+    check_new_password(password, user.email, field="password")
+    invited = is_invited(user)
+    user.set_password(password)
+    user.session_version += 1
+    revoke_all_tokens(user)
+    db.session.flush()
+    audit(
+        AuditAction.INVITATION_ACCEPTED if invited else AuditAction.PASSWORD_RESET,
+        actor=user,
+        subject=person(user),
+        detail="" if invited else "by e-mail link",
+    )
+    return user

@@ -1,0 +1,1 @@
+"""E-mail: notifications out, replies in."""
