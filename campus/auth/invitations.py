@@ -68,19 +68,30 @@ def request_reset(email: str, now: datetime | None = None) -> None:
     caller answers the same either way."""
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email or "")))
-    if user is None or not user.active:
-        return
     recent = db.session.scalar(
         select(func.count(Mail.id)).where(
-            Mail.user_id == user.id,
+            Mail.user_id == (user.id if user is not None else 0),
             Mail.kind == "password_reset",
             Mail.created_at >= now - RESET_PAUSE,
         )
     )
-    if recent:
-        return  # one is on its way: no mail bombing through this form
+    if user is None or not user.active or recent:
+        # Nobody (or one is on its way: no mail bombing through this form). The same
+        # work as for a real mail, so that the time taken does not tell either.
+        _reset_mail(User(email="nobody@campus.invalid", display_name="", password_hash=""))
+        return
+    subject, text, html = _reset_mail(user)
+    sending.write(
+        kind="password_reset", to=user.email, subject=subject, text=text, html=html,
+        user_id=user.id, now=now,
+    )  # fmt: skip
+
+
+def _reset_mail(user: User) -> tuple[str, str, str]:
     minutes = int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
-    token = links.sign(links.PASSWORD_RESET, [user.id, links.fingerprint(user.password_hash)])
+    token = links.sign(
+        links.PASSWORD_RESET, [user.id or 0, links.fingerprint(user.password_hash or "")]
+    )
     with in_language(user.locale):
         context = {
             "reader": user,
@@ -90,13 +101,10 @@ def request_reset(email: str, now: datetime | None = None) -> None:
         subject = _("Set a new Campus password")
         text = render_template("mail/password_reset.txt", **context)
         html = render_template("mail/password_reset.html", **context)
-    sending.write(
-        kind="password_reset", to=user.email, subject=subject, text=text, html=html,
-        user_id=user.id, now=now,
-    )  # fmt: skip
+    return subject, text, html
 
 
-def user_for(purpose: str, token: str) -> User:
+def user_for(purpose: str, token: str, lock: bool = False) -> User:
     """The account a link is for, if the link is valid, unexpired and unused; else
     LinkRefused (the page says "expired" or "invalid", nothing more)."""
     if purpose == links.INVITATION:
@@ -106,7 +114,9 @@ def user_for(purpose: str, token: str) -> User:
     value = links.unsign(purpose, token, max_age)
     if len(value) != 2 or not isinstance(value[0], int):
         raise links.LinkRefused()
-    user = db.session.get(User, value[0])
+    # Read afresh (and locked on PostgreSQL): of two uses of one link at the same moment,
+    # the second sees the password the first one set, and is refused.
+    user = db.session.get(User, value[0], populate_existing=True, with_for_update=lock)
     if user is None or not user.active:
         raise links.LinkRefused()
     if value[1] != links.fingerprint(user.password_hash):
@@ -118,7 +128,7 @@ def set_password_by_link(purpose: str, token: str, password: str) -> User:
     """Set the password a valid link allows; every session and API token of the account
     ends (whoever had them, the link's owner decides now)."""
     try:
-        user = user_for(purpose, token)
+        user = user_for(purpose, token, lock=True)
     except links.LinkRefused as refused:
         raise InvalidInput(
             _l("This link has expired. Please ask for a new one.")

@@ -24,7 +24,8 @@ def check_credentials(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (never says which part was wrong).
     Only reads: the slow password hash is checked outside any write lock."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
-    if user is None:
+    if user is None or user.password_hash.startswith("!"):
+        # Unknown, or invited and no password set yet: the same slow check, the same time.
         check_password_hash(_dummy_hash(), password)
         return None
     if not user.check_password(password) or not user.active:

@@ -128,6 +128,15 @@ def read_rows(text: str) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     header_line = lines[0]
     delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return _columns_and_rows(reader)
+    except csv.Error as error:  # a broken quote, a cell beyond the csv module's limit
+        raise InvalidInput(
+            _l("The file cannot be read as a CSV list (%(reason)s).", reason=str(error)), "file"
+        ) from error
+
+
+def _columns_and_rows(reader) -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     header = [cell.strip().lower() for cell in next(reader)]
     columns = {}
     for name, synonyms in HEADERS.items():

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from campus.extensions import db
@@ -181,3 +182,13 @@ def test_a_refused_real_run_saves_nothing_and_shows_why(world, as_user):
     assert refused.status_code == 422
     assert 'name="file"' in refused.text  # back to choosing a file
     assert count_devices() == 0
+
+
+def test_a_cell_beyond_the_csv_limit_is_refused_not_a_crash():
+    from campus.devices.importer import read_rows
+    from campus.exceptions import InvalidInput
+
+    text = "Inventarnummer;Typ;Bemerkung\nA-1;Tablet;" + '"' + "x" * 200_000 + '"\n'
+    with pytest.raises(InvalidInput) as refused:
+        read_rows(text)
+    assert refused.value.field == "file"

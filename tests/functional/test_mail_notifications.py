@@ -103,7 +103,7 @@ def test_the_teacher_hears_of_a_question_and_a_reply_never_of_a_note(world, as_u
     act(manager, ticket, "note", text="GEHEIM: Lampe schon dreimal getauscht")
     act(manager, ticket, "wait", text="Leuchtet die Lampe am Beamer?")
     question = mailserver.inbox.one_to(world.teacher.email)
-    assert "Frage" in question["Subject"] or "Question" in question["Subject"]
+    assert question["Subject"].startswith("Rückfrage zu Ihrer Meldung: Beamer zeigt kein Bild")
     assert "Leuchtet die Lampe am Beamer?" in text_of(question)
     act(as_user(world.teacher), ticket, "reply", text="Ja, sie leuchtet grün.")
     act(manager, ticket, "reply", text="Ich komme in der 3. Stunde vorbei.")
