@@ -102,6 +102,10 @@ def _target(incoming: Incoming, recipients: list[str]) -> tuple[Ticket, User]:
             if user.email != sender:
                 raise Refusal("sender is not the addressee", UNKNOWN)
             return _checked(ticket, user)
+    if any(links.is_tagged_reply_address(address) for address in recipients):
+        # A reply address whose signature does not hold: forged or mangled, never
+        # second-guessed through the subject.
+        raise Refusal("forged reply address", UNKNOWN)
     token = links.read_subject_token(incoming.subject)
     if token is not None:
         number, mac = token

@@ -104,6 +104,14 @@ def read_reply_address(address: str) -> tuple[int, int] | None:
     return int(ticket_id), int(user_id)
 
 
+def is_tagged_reply_address(address: str) -> bool:
+    """An address of the reply domain with a tag ("antwort+...@"), valid or not."""
+    base = current_app.config.get("MAIL_REPLY_ADDRESS") or ""
+    local, _, domain = base.lower().rpartition("@")
+    address = address.strip().lower()
+    return bool(base) and address.endswith("@" + domain) and address.startswith(local + "+")
+
+
 def subject_token(ticket_id: int, number: int) -> str:
     return f"[Campus #{number} {_mac(f'subject:{ticket_id}', 8)}]"
 
