@@ -78,7 +78,7 @@ def write(
         kind=kind,
         user_id=user_id,
         to_address=to,
-        subject=subject[:300],
+        subject=" ".join(subject.split())[:300],  # one line: no header injection
         text=text,
         html=html,
         ticket_id=ticket_id,

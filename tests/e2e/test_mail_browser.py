@@ -90,3 +90,21 @@ def test_forgotten_password_set_anew_from_the_mail(browser, live_app, people):
     log_in(page, people.teacher, "ein-ganz-neues-passwort")
     expect(page.get_by_role("heading", name="Meine Tickets")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_a_manager_chooses_which_mails_on_a_phone(browser, live_app, people):
+    page = phone(browser, live_app)
+    log_in(page, people.manager)
+    page.goto("/auth/notifications")
+    expect(page.get_by_role("heading", name="Benachrichtigungen per E-Mail")).to_be_visible()
+    group = page.get_by_role("group", name="Andere neue Meldungen an Ihren Schulen")
+    expect(group.get_by_label("In der Zusammenfassung")).to_be_checked()  # the default
+    group.get_by_label("Sofort").check()
+    page.get_by_label("Zeiten der Zusammenfassung").fill("06:45, 12:15")
+    screenshot(page, "mail-notifications-phone")
+    assert Axe().run(page).violations_count == 0
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Ihre Auswahl wurde gespeichert.")).to_be_visible()
+    expect(group.get_by_label("Sofort")).to_be_checked()
+    expect(page.get_by_label("Zeiten der Zusammenfassung")).to_have_value("06:45, 12:15")
+    assert page.console_errors == []
