@@ -277,7 +277,7 @@ def send_mails_command():
     """Send the mails that are due now (retries with backoff); the worker does this
     every minute by itself."""
     from campus.mail.digest import send_digests
-    from campus.mail.notifications import notify_due
+    from campus.mail.notices import notify_due
     from campus.mail.sending import send_due
 
     notify_due()

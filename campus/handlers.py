@@ -10,7 +10,7 @@ A new consequence is one more line here, with no edit to any service.
 
 from campus import events as e
 from campus import jobs
-from campus.mail import notifications, sending
+from campus.mail import notices, sending
 from campus.reports import facts
 from campus.tickets.housekeeping import release_after_move, release_tickets
 from campus.unit_of_work import Handlers
@@ -41,7 +41,7 @@ def handlers() -> Handlers:
             e.UserPlacementChanged: [_release],
         },
         after_commit={
-            e.TicketChanged: [notifications.notify_soon],
+            e.TicketChanged: [notices.notify_soon],
             e.MailWritten: [sending.send_soon],
             e.ReportSettingsChanged: [_rebuild_report_facts],
             e.TicketEscalated: [delivery.send_queued],

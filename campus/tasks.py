@@ -17,7 +17,7 @@ def send_mail(mail_id: int) -> None:
 
 @job("mail.notify")
 def notify(event_id: int) -> None:
-    from campus.mail.notifications import notify as write_mails
+    from campus.mail.notices import notify as write_mails
 
     write_mails(event_id)
 
@@ -25,7 +25,7 @@ def notify(event_id: int) -> None:
 @job("mail.send_due")
 def send_due_mails() -> None:
     """The sweep: notices whose job was lost, then mails whose attempt is due."""
-    from campus.mail.notifications import notify_due
+    from campus.mail.notices import notify_due
     from campus.mail.sending import send_due
 
     notify_due()

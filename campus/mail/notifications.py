@@ -1,16 +1,12 @@
 """Who hears of a ticket's change by mail, and what they read.
 
-The notice is the ticket's history entry itself, written in the action's transaction
-with `mailed` false: nothing more is written while the action holds the write lock (a
-teacher's report stays at its few statements). After the commit a job (`mail.notify`)
-takes the entry (an UPDATE that only one taker wins), works out the readers (never the
-person who acted, never an inactive account, never someone who may not see the ticket),
-asks each reader's choice for that kind of notice (at once, in the digest, or not at
-all; `KINDS` holds the defaults) and writes the mails into the outbox in each reader's
-language, in one unit of work. A job that is lost costs a minute: the worker's sweep
-(`notify_due`) takes every entry still unmailed. Mails carry public text only: internal
-notes, the system house's internal return text and the fault analysis never leave the
-ticket page.
+`write_for(event)` works out the readers (never the person who acted, never an inactive
+account, never someone who may not see the ticket), asks each reader's choice for that
+kind of notice (at once, in the digest, or not at all; `KINDS` holds the defaults) and
+writes the mails into the outbox in each reader's language. It runs in the job that
+takes the change's notice (campus/mail/notices.py). Mails carry public text only:
+internal notes, the system house's internal return text and the fault analysis never
+leave the ticket page.
 """
 
 from collections.abc import Callable
@@ -19,15 +15,13 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select, update
+from sqlalchemy import select
 
 from campus import events as e
-from campus import jobs
-from campus.events import TICKET_EVENTS
 from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
-from campus.models import Impact, MailPreference, Ticket, TicketEvent, User
+from campus.models import Impact, MailPreference, Ticket, User
 from campus.permissions import (
     can_view_ticket,
     level_two_staff,
@@ -36,7 +30,6 @@ from campus.permissions import (
     reports_problems,
     works_at_level_two,
 )
-from campus.unit_of_work import work
 from campus.urls import external_url
 
 MODES = ("now", "digest", "off")
@@ -233,71 +226,6 @@ def mode_of(kind: Kind, chosen: dict, user_id: int) -> str:
     if mode == "digest" and not kind.digest:
         return "now"
     return mode if mode in MODES else kind.default
-
-
-# The changes that can lead to a mail (the others' entries are marked mailed in bulk).
-MAILED_EVENTS = (
-    e.TicketFiled,
-    e.TicketAsked,
-    e.TicketReplied,
-    e.TicketResolved,
-    e.TicketReturned,
-    e.TicketCancelled,
-    e.TicketEscalated,
-    e.TicketReopened,
-)
-MAILED_KINDS = tuple(kind for kind, cls in TICKET_EVENTS.items() if cls in MAILED_EVENTS)
-
-
-def notify_soon(event: e.TicketChanged) -> None:
-    """After the commit: the mails of this change are written by a job. (The entry's id
-    is read from its identity: the committed row is not loaded again.)"""
-    if isinstance(event, MAILED_EVENTS) and event.trail is not None and sending.enabled():
-        identity = inspect(event.trail).identity
-        if identity:
-            jobs.enqueue("mail.notify", identity[0])
-
-
-def notify(event_id: int) -> int:
-    """The job: take one history entry and write its mails; how many were written."""
-    with work():
-        taken = db.session.execute(
-            update(TicketEvent)
-            .where(TicketEvent.id == event_id, TicketEvent.mailed.is_(False))
-            .values(mailed=True)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not taken:
-            return 0  # another worker took it, or there was nothing to write
-        trail = db.session.get(TicketEvent, event_id, populate_existing=True)
-        kind = TICKET_EVENTS.get(trail.kind)
-        if kind is None or not sending.enabled():
-            return 0
-        event = kind(at=trail.created_at, ticket=trail.ticket, actor=trail.actor, before=None,
-                     trail=trail)  # fmt: skip
-        return write_for(event)
-
-
-def notify_due(limit: int = 500) -> int:
-    """The sweep: entries that cannot lead to a mail are marked in one statement; the
-    others are taken one by one (their job was lost, or jobs are off)."""
-    with work():
-        db.session.execute(
-            update(TicketEvent)
-            .where(TicketEvent.mailed.is_(False), TicketEvent.kind.not_in(MAILED_KINDS))
-            .values(mailed=True)
-            .execution_options(synchronize_session=False)
-        )
-    due = list(
-        db.session.scalars(
-            select(TicketEvent.id)
-            .where(TicketEvent.mailed.is_(False))
-            .order_by(TicketEvent.id)
-            .limit(limit)
-        )
-    )
-    db.session.commit()
-    return sum(notify(event_id) for event_id in due)
 
 
 def write_for(event: e.TicketChanged) -> int:
