@@ -818,3 +818,14 @@ def test_a_new_reset_link_spends_the_earlier_one_only_once_used(app, make_user):
     first, second = (link_in(m) for m in mails(app))
     assert set_password(browser, first).status_code == 302
     assert browser.get(path_of(second)).status_code == 404
+
+
+def test_forgot_password_is_limited_per_address(app, client):
+    """Ten requests from one address in 15 minutes; the eleventh waits (no mail bombing,
+    no cheap enumeration by timing)."""
+    answers = [
+        client.post("/auth/password/forgot", data={"email": f"x{n}@example.org"}).status_code
+        for n in range(11)
+    ]
+    assert answers[:10] == [302] * 10
+    assert answers[10] == 429
