@@ -46,9 +46,12 @@ class Incoming:
 # --- where the new text ends -------------------------------------------------------------
 
 _QUOTE_HEADER = re.compile(
-    r"^\s*(?:Am|On|Le|El)\s.{0,250}?(?:schrieb|wrote|a écrit|escribió)[^:\n]{0,80}:\s*$",
+    r"^\s*(?:(?:Am|On|Le|El)\s.{0,250}?(?:schrieb|wrote|a écrit|escribió)[^:\n]{0,80}"
+    r"|.{1,160}?\s(?:schrieb am|wrote on)\s.{1,80}):\s*$",
     re.IGNORECASE,
 )
+# A quote header names a date, a time or an address; "Am Montag schrieb ich Ihnen:" is text.
+_NAMES_WHEN_OR_WHO = re.compile(r"\d|@|<")
 _SEPARATORS = re.compile(
     r"^\s*(?:"
     r"-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Originalnachricht)\s*-{2,}"
@@ -67,16 +70,20 @@ _HEADER_NEXT = re.compile(
 )
 
 
+def _is_quote_header(line: str) -> bool:
+    return bool(_QUOTE_HEADER.match(line)) and bool(_NAMES_WHEN_OR_WHO.search(line))
+
+
 def _cuts_here(lines: list[str], index: int) -> bool:
     line = lines[index]
     if line.lstrip().startswith(">"):
         return True
     if len(line) > MAX_LINE_CHECK:
         return False
-    if _SEPARATORS.match(line) or _QUOTE_HEADER.match(line):
+    if _SEPARATORS.match(line) or _is_quote_header(line):
         return True
     following = lines[index + 1] if index + 1 < len(lines) else ""
-    if len(following) <= MAX_LINE_CHECK and _QUOTE_HEADER.match(f"{line} {following}"):
+    if len(following) <= MAX_LINE_CHECK and _is_quote_header(f"{line} {following}"):
         return True  # Gmail wraps "Am ... schrieb Name <\naddress>:" over two lines
     if _HEADER_FROM.match(line):
         # Outlook's header block: "Von:" followed by "Gesendet:", "An:", "Betreff:" ...
@@ -92,6 +99,25 @@ def reply_text(text: str) -> str:
         if _cuts_here(lines, index):
             break
         kept.append(lines[index].rstrip())
+    text = _tidy("\n".join(kept))
+    return text or _below_the_quote(lines)
+
+
+def _below_the_quote(lines: list[str]) -> str:
+    """Nothing above the quote: an answer written below it ("bottom posting") is the
+    unquoted text after it, up to a signature or another quoted part."""
+    kept, started = [], False
+    for index, line in enumerate(lines):
+        quoted = line.lstrip().startswith(">")
+        if quoted or (not started and _cuts_here(lines, index)):
+            if kept and any(k.strip() for k in kept):
+                break  # the answer ended where the next quote begins
+            started = True
+            continue
+        if started and len(line) <= MAX_LINE_CHECK and _SEPARATORS.match(line):
+            break
+        if started:
+            kept.append(line.rstrip())
     return _tidy("\n".join(kept))
 
 

@@ -147,3 +147,25 @@ def test_long_hostile_lines_take_no_time():
     html_to_text("<div>" * 20_000 + "x", drop_quotes=True)
     parse(b"Subject: " + b"a" * 200_000 + b"\n\n" + b"Am x" * 50_000)
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # Text that only looks like a quote header stays.
+        (
+            "Am Montag schrieb ich Ihnen:\nBitte prüfen.",
+            "Am Montag schrieb ich Ihnen:\nBitte prüfen.",
+        ),
+        # Thunderbird's older header, and its English one.
+        ("Neu.\n\nAnna Beispiel schrieb am 26.11.2026 10:15:\n> x", "Neu."),
+        ("New.\n\nOn 26.11.2026 10:15, Anna Beispiel wrote:\n> x", "New."),
+        # An answer below the quote.
+        (
+            "Am 26.11.2026 um 10:15 schrieb Campus <c@x>:\n> Frage?\n\nAntwort unten.\n\n-- \nSig",
+            "Antwort unten.",
+        ),
+    ],
+)
+def test_more_reply_shapes(text, kept):
+    assert reply_text(text) == kept
