@@ -82,5 +82,3 @@ def notify_due(limit: int = 500) -> int:
     )
     db.session.commit()
     return sum(notify(event_id) for event_id in due)
-
-
