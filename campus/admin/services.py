@@ -24,6 +24,7 @@ from campus.models import (
     School,
     Ticket,
     User,
+    is_plain_address,
     normalize_email,
     utcnow,
 )
@@ -193,14 +194,15 @@ def save_user(
     # Invited now: a new user without a password, or an invited one whose address was
     # corrected (the links already sent, perhaps to a stranger, are spent; a new one goes
     # to the new address).
-    invited = not password and (
-        created or (is_invited(user) and user.email != email and user.active)
-    )
+    # An invited account's address changed: every link sent so far is spent, active or
+    # not; a new invitation goes out only to an active one.
+    respent = not created and not password and is_invited(user) and user.email != email
+    invited = not password and (created or (respent and user.active))
     before = None if created else _placement(user)
     if user is None:
         user = User(email=email, display_name=display_name, role=role)
         db.session.add(user)
-    if invited:
+    if invited or respent:
         user.password_hash = unusable_password()
     user.email = email
     user.display_name = display_name
@@ -262,8 +264,7 @@ def _placement(user: User) -> str:
 
 
 def _looks_like_email(email: str) -> bool:
-    local, _, domain = email.partition("@")
-    return bool(local) and "." in domain and " " not in email and len(email) <= 254
+    return is_plain_address(email)
 
 
 def set_user_active(actor: User, user: User, active: bool) -> None:

@@ -38,8 +38,14 @@ def is_invited(user: User) -> bool:
     return user.password_hash.startswith("!")
 
 
+def account_fingerprint(user: User) -> str:
+    """What a link is bound to: the password hash (a new password spends it) and the
+    address (a link sent to the old address is spent when it changes)."""
+    return links.fingerprint(f"{user.password_hash or ''}\n{user.email or ''}")
+
+
 def invitation_link(user: User) -> str:
-    token = links.sign(links.INVITATION, [user.id, links.fingerprint(user.password_hash)])
+    token = links.sign(links.INVITATION, [user.id, account_fingerprint(user)])
     return external_url("auth.accept_invitation", token=token)
 
 
@@ -89,9 +95,7 @@ def request_reset(email: str, now: datetime | None = None) -> None:
 
 def _reset_mail(user: User) -> tuple[str, str, str]:
     minutes = int(current_app.config.get("PASSWORD_RESET_MINUTES", 60))
-    token = links.sign(
-        links.PASSWORD_RESET, [user.id or 0, links.fingerprint(user.password_hash or "")]
-    )
+    token = links.sign(links.PASSWORD_RESET, [user.id or 0, account_fingerprint(user)])
     with in_language(user.locale):
         context = {
             "reader": user,
@@ -119,7 +123,7 @@ def user_for(purpose: str, token: str, lock: bool = False) -> User:
     user = db.session.get(User, value[0], populate_existing=True, with_for_update=lock)
     if user is None or not user.active:
         raise links.LinkRefused()
-    if value[1] != links.fingerprint(user.password_hash):
+    if value[1] != account_fingerprint(user):
         raise links.LinkRefused()  # used: the password changed since the link was made
     return user
 

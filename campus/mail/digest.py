@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from campus.extensions import db
@@ -128,7 +128,9 @@ def write_digest(user_id: int, now: datetime) -> int:
             ],
             "settings_url": external_url("auth.notifications"),
         }
-        subject = _("Campus: %(count)s new notifications", count=len(held))
+        subject = ngettext(
+            "Campus: %(num)d new notification", "Campus: %(num)d new notifications", len(held)
+        )
         text = render_template("mail/digest.txt", **context)
         html = render_template("mail/digest.html", **context)
     digest = sending.write(

@@ -56,8 +56,23 @@ def message_key(incoming: Incoming, raw: bytes) -> str:
     return hashlib.sha256(source).hexdigest()
 
 
+MAX_HEADER_BYTES, MAX_ENCODED_WORDS = 64 * 1024, 300
+
+
+def header_block_too_big(raw: bytes) -> bool:
+    """Python's header decoding takes quadratic memory on many encoded words ("=?...?=",
+    20,000 of them: gigabytes); a real mail's headers are a few kilobytes."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    block = raw[: min(ends, default=len(raw))]
+    return len(block) > MAX_HEADER_BYTES or block.count(b"=?") > MAX_ENCODED_WORDS
+
+
 def receive(raw: bytes, recipients: list[str], envelope_sender: str = "") -> Outcome:
     """Take one delivered message (its bytes, and the envelope's recipients)."""
+    if header_block_too_big(raw):  # never parsed: dropped, logged, not answered
+        key = hashlib.sha256(raw).hexdigest()
+        return _log(key, Incoming("", "", "", (), "", "", "", (), True, ()), "ignored",
+                    "header too large", None, None)  # fmt: skip
     incoming = parse(raw)
     key = message_key(incoming, raw)
     if db.session.scalar(select(InboundMail.id).where(InboundMail.message_key == key)):
@@ -111,7 +126,11 @@ def _target(incoming: Incoming, recipients: list[str]) -> tuple[Ticket, User]:
         number, mac = token
         ticket = db.session.scalar(select(Ticket).where(Ticket.number == number))
         user = db.session.scalar(select(User).where(User.email == sender))
-        if ticket is not None and user is not None and links.subject_token_holds(ticket.id, mac):
+        if (
+            ticket is not None
+            and user is not None
+            and links.subject_token_holds(ticket.id, user.id, mac)
+        ):
             return _checked(ticket, user)
     raise Refusal("no valid reply address", UNKNOWN)
 
@@ -208,8 +227,9 @@ def _refuse(key, incoming: Incoming, refusal: Refusal) -> Outcome:
                     reason=refusal.reason[:200],
                 )
             )
-            if _may_answer(incoming.sender, now):
-                _answer(incoming, refusal, now)
+            answered = _known(incoming.sender)
+            if answered is not None and _may_answer(incoming.sender, now):
+                _answer(incoming, answered, refusal, now)
     except IntegrityError:
         return Outcome("duplicate")
     return Outcome("refused", refusal.reason)
@@ -226,17 +246,19 @@ def _may_answer(sender: str, now: datetime) -> bool:
     return (db.session.scalar(mine) or 0) < REFUSALS_PER_SENDER_HOUR
 
 
-def _answer(incoming: Incoming, refusal: Refusal, now: datetime) -> None:
-    user = db.session.scalar(select(User).where(User.email == normalize_email(incoming.sender)))
-    with in_language(user.locale if user is not None else None):
-        context = {"message": str(refusal.message), "subject": incoming.subject}
+def _known(sender: str) -> User | None:
+    """Only Campus's own active users are answered: a stranger's address in From is as
+    likely forged, and Campus must not mail strangers on a spammer's behalf."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(sender)))
+    return user if user is not None and user.active else None
+
+
+def _answer(incoming: Incoming, user: User, refusal: Refusal, now: datetime) -> None:
+    quoted = incoming.subject[:80] + ("…" if len(incoming.subject) > 80 else "")
+    with in_language(user.locale):
+        context = {"message": str(refusal.message), "subject": quoted}
         text = render_template("mail/refused.txt", **context)
-        subject = str(_l("Not added to a ticket: %(subject)s", subject=incoming.subject[:200]))
+        subject = str(_l("Not added to a ticket: %(subject)s", subject=quoted))
     sending.write(
-        kind="reply_refused",
-        to=incoming.sender,
-        subject=subject,
-        text=text,
-        user_id=user.id if user is not None else None,
-        now=now,
+        kind="reply_refused", to=user.email, subject=subject, text=text, user_id=user.id, now=now
     )

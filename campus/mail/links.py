@@ -80,7 +80,7 @@ def reply_address(ticket_id: int, user_id: int) -> str:
     return f"{local}+{tag}-{_mac('reply:' + tag, 20)}@{domain}"
 
 
-REPLY_TAG = re.compile(r"\+(\d{1,10})-(\d{1,10})-([a-z2-7]{20})@", re.IGNORECASE)
+REPLY_TAG = re.compile(r"\+(\d{1,9})-(\d{1,9})-([a-z2-7]{20})@", re.IGNORECASE)
 
 
 def read_reply_address(address: str) -> tuple[int, int] | None:
@@ -112,11 +112,12 @@ def is_tagged_reply_address(address: str) -> bool:
     return bool(base) and address.endswith("@" + domain) and address.startswith(local + "+")
 
 
-def subject_token(ticket_id: int, number: int) -> str:
-    return f"[Campus #{number} {_mac(f'subject:{ticket_id}', 8)}]"
+def subject_token(ticket_id: int, number: int, user_id: int) -> str:
+    """Signed for the ticket and its reader: only that reader's address may use it."""
+    return f"[Campus #{number} {_mac(f'subject:{ticket_id}:{user_id}', 8)}]"
 
 
-SUBJECT_TOKEN = re.compile(r"\[Campus #(\d{1,10}) ([a-z2-7]{8})\]", re.IGNORECASE)
+SUBJECT_TOKEN = re.compile(r"\[Campus #(\d{1,9}) ([a-z2-7]{8})\]", re.IGNORECASE)
 
 
 def read_subject_token(subject: str) -> tuple[int, str] | None:
@@ -128,5 +129,5 @@ def read_subject_token(subject: str) -> tuple[int, str] | None:
     return int(match.group(1)), match.group(2).lower()
 
 
-def subject_token_holds(ticket_id: int, mac: str) -> bool:
-    return hmac.compare_digest(_mac(f"subject:{ticket_id}", 8), mac)
+def subject_token_holds(ticket_id: int, user_id: int, mac: str) -> bool:
+    return hmac.compare_digest(_mac(f"subject:{ticket_id}:{user_id}", 8), mac)

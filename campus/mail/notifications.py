@@ -11,7 +11,6 @@ leave the ticket page.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
@@ -54,7 +53,7 @@ KINDS: dict[str, Kind] = {
             reports_problems,
             _l("A question about your report"),
             _l("Question about your report: %(title)s"),
-            _l("%(actor)s has a question about your report. Please answer on the ticket page."),
+            _l("%(actor)s has a question about your report."),
             digest=False,
         ),
         Kind(
@@ -120,7 +119,7 @@ KINDS: dict[str, Kind] = {
             manages_a_campus,
             _l("A result from the system house"),
             _l("System house: %(title)s"),
-            _l("The system house has a result for a ticket of yours: %(what)s."),
+            _l("The system house has %(what)s on a ticket of yours."),
         ),
         Kind(
             "escalated",
@@ -143,10 +142,12 @@ KINDS: dict[str, Kind] = {
 }
 
 WHAT = {
-    e.TicketReplied: _l("a reply"),
-    e.TicketResolved: _l("it solved the problem"),
-    e.TicketReturned: _l("it handed the ticket back to you"),
+    e.TicketReplied: _l("sent a reply"),
+    e.TicketResolved: _l("solved the problem"),
+    e.TicketReturned: _l("handed the ticket back to you"),
 }
+# Notices an answer by mail cannot follow (the ticket waits for a click, or is closed).
+NO_REPLIES = ("resolved", "cancelled")
 
 
 def kinds_for(user: User) -> list[Kind]:
@@ -267,14 +268,17 @@ def public_text(event: e.TicketChanged) -> str:
 def mail_for(user: User, kind: Kind, event: e.TicketChanged, hold: bool):
     ticket = event.ticket
     actor_name = event.actor.display_name if event.actor is not None else "Campus"
+    replies = bool(current_app.config.get("MAIL_REPLY_ADDRESS")) and kind.key not in NO_REPLIES
     with in_language(user.locale):
         values = {
             "title": ticket.title,
             "actor": actor_name,
             "school": ticket.school.name,
-            "what": str(WHAT.get(type(event), _l("a change"))),
+            "what": str(WHAT.get(type(event), _l("made a change"))),
         }
-        subject = f"{kind.subject % values} {links.subject_token(ticket.id, ticket.number)}"
+        subject = (
+            f"{kind.subject % values} {links.subject_token(ticket.id, ticket.number, user.id)}"
+        )
         answers = answer_links(ticket, user, event) if kind.key == "resolved" else None
         context = {
             "reader": user,
@@ -284,7 +288,7 @@ def mail_for(user: User, kind: Kind, event: e.TicketChanged, hold: bool):
             "ticket_url": external_url("tickets.detail", ticket_id=ticket.id),
             "answers": answers,
             "settings_url": external_url("auth.notifications"),
-            "replies": bool(current_app.config.get("MAIL_REPLY_ADDRESS")),
+            "replies": replies,
         }
         text = render_template("mail/notification.txt", **context)
         html = render_template("mail/notification.html", **context)
@@ -296,13 +300,10 @@ def mail_for(user: User, kind: Kind, event: e.TicketChanged, hold: bool):
         html=html,
         user_id=user.id,
         ticket_id=ticket.id,
-        reply_to=links.reply_address(ticket.id, user.id),
+        reply_to=links.reply_address(ticket.id, user.id) if replies else "",
         hold=hold,
         now=event.at,
     )
-
-
-ANSWER_DAYS = 14  # as long as the teacher may reopen (campus/tickets/workflow.py)
 
 
 def answer_links(ticket: Ticket, user: User, event: e.TicketChanged) -> dict[str, str]:
@@ -313,6 +314,3 @@ def answer_links(ticket: Ticket, user: User, event: e.TicketChanged) -> dict[str
         "solved": external_url("mail.answer", token=token, answer="solved"),
         "not_solved": external_url("mail.answer", token=token, answer="not-solved"),
     }
-
-
-ANSWER_MAX_AGE = timedelta(days=ANSWER_DAYS)

@@ -7,6 +7,7 @@ and virus scanners open links on their own); the page asks for one click, sent w
 the page's CSRF token.
 """
 
+from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 from pathlib import Path
@@ -20,14 +21,14 @@ from wtforms.validators import DataRequired, Length
 
 from campus.extensions import db
 from campus.mail import links
-from campus.mail.notifications import ANSWER_MAX_AGE
 from campus.mail.sending import mail_folder
 from campus.models import EventKind, Ticket, TicketEvent, User
 from campus.tickets.actions import ACTIONS
-from campus.tickets.workflow import Action
+from campus.tickets.workflow import REOPEN_DAYS, Action
 from campus.unit_of_work import work
 
 bp = Blueprint("mail", __name__)
+ANSWER_MAX_AGE = timedelta(days=REOPEN_DAYS)  # as long as the teacher may reopen
 
 ANSWERS = {"solved": Action.CONFIRM, "not-solved": Action.REOPEN}
 DECIDING = (EventKind.RESOLVED, EventKind.CONFIRMED, EventKind.REOPENED)

@@ -138,8 +138,9 @@ class Refused(Exception):
     """The mail server refused the message for good (5xx): trying again cannot help."""
 
 
-def transmit(message: EmailMessage) -> None:
-    """Hand the message to the configured backend; raises on failure."""
+def transmit(message: EmailMessage, to: str) -> None:
+    """Hand the message to the configured backend, for the one address `to` (the
+    envelope never takes its recipients from the header); raises on failure."""
     config = current_app.config
     backend = config.get("MAIL_BACKEND", "smtp")
     if backend == "folder":
@@ -157,7 +158,8 @@ def transmit(message: EmailMessage) -> None:
                 server.starttls(context=ssl.create_default_context())
             if config.get("MAIL_USERNAME"):
                 server.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-            server.send_message(message)
+            # The envelope names the one stored address, whatever the header holds.
+            server.send_message(message, to_addrs=[to])
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _text in error.recipients.values()]
         if all(500 <= code < 600 for code in codes):
@@ -195,11 +197,11 @@ def attempt(mail_id: int, now: datetime | None = None) -> bool | None:
     if token is None:
         return None
     mail = db.session.get(Mail, mail_id, populate_existing=True)
-    message = build(mail)
+    message, to = build(mail), mail.to_address
     db.session.commit()  # end the read: nothing is held while the mail server thinks
     error, final = "", False
     try:
-        transmit(message)
+        transmit(message, to)
     except Refused as refused:
         error, final = _reason(refused), True
     except Exception as failure:

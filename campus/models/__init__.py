@@ -18,7 +18,14 @@ from campus.models.ticket import (
     TicketPhoto,
     TicketStatus,
 )
-from campus.models.user import ApiToken, LoginSession, Role, User, normalize_email
+from campus.models.user import (
+    ApiToken,
+    LoginSession,
+    Role,
+    User,
+    is_plain_address,
+    normalize_email,
+)
 from campus.models.webhook import DeliveryStatus, Webhook, WebhookDelivery
 
 __all__ = [
@@ -53,6 +60,7 @@ __all__ = [
     "Webhook",
     "WebhookDelivery",
     "campus_managers",
+    "is_plain_address",
     "new_token",
     "normalize_email",
     "report_days",

@@ -1,5 +1,6 @@
 """People who use Campus, with their role and where they belong."""
 
+import re
 from datetime import datetime
 from enum import StrEnum
 
@@ -17,6 +18,17 @@ class Role(StrEnum):
     CAMPUS_MANAGER = "campus_manager"
     SYSTEM_HOUSE = "system_house"
     ADMIN = "admin"
+
+
+_PLAIN_ADDRESS = re.compile(
+    r"[^\s@,;:<>\"()\[\]\\]+@[^\s@,;:<>\"()\[\]\\]+\.[^\s@,;:<>\"()\[\]\\]+"
+)
+
+
+def is_plain_address(email: str) -> bool:
+    """Exactly one plain address: no list ("a@x, b@y"), no group ("a: b@y"), no name
+    (a mail to such an "address" would go to others as well)."""
+    return len(email) <= 254 and _PLAIN_ADDRESS.fullmatch(email) is not None
 
 
 def normalize_email(email: str) -> str:

@@ -829,3 +829,62 @@ def test_forgot_password_is_limited_per_address(app, client):
     ]
     assert answers[:10] == [302] * 10
     assert answers[10] == 429
+
+
+# --- found in review: links and addresses ---------------------------------------------------
+
+
+def test_an_address_corrected_while_deactivated_still_spends_the_old_link(
+    app, client, admin, make_school
+):
+    school = make_school()
+    invite(client, school, email="tippfehler@fremd.example")
+    teacher = user_by("tippfehler@fremd.example")
+    old_link = link_in(mails(app)[0])
+    assert client.post(f"/admin/users/{teacher.id}/active", data={"active": ""}).status_code
+    response = client.post(
+        f"/admin/users/{teacher.id}/edit",
+        data={
+            "display_name": "Jürgen Müller",
+            "email": "richtig@schule.example",
+            "role": "teacher",
+            "school_id": str(school.id),
+            "password": "",
+        },
+    )
+    assert response.status_code == 302
+    teacher = user_by("richtig@schule.example")
+    teacher.active = True  # reactivated later
+    db.session.commit()
+    assert app.test_client().get(path_of(old_link)).status_code == 404
+    assert is_invited(user_by("richtig@schule.example"))
+
+
+def test_a_reset_link_is_spent_when_the_address_changes(app, make_user):
+    user = make_user(Role.TEACHER, email="alt@schule.example")
+    forgot(app.test_client(), user.email)
+    link = link_in(mails(app, to="alt@schule.example")[0])
+    user.email = "neu@schule.example"
+    db.session.commit()
+    browser = app.test_client()
+    assert browser.get(path_of(link)).status_code == 404
+    assert set_password(browser, link).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "address", ["a@x.de,boss@fremd.example", "a:b@x.de", '"a"@x.de', "a b@x.de"]
+)
+def test_one_plain_address_only(client, admin, make_school, address):
+    school = make_school()
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "display_name": "Maria Muster",
+            "email": address,
+            "role": "teacher",
+            "school_id": str(school.id),
+            "password": "",
+        },
+    )
+    assert response.status_code == 422
+    assert user_by(address) is None

@@ -263,3 +263,62 @@ def deliver_raw(port: int, raw: bytes, to: str) -> None:
     db.session.commit()
     with smtplib.SMTP("127.0.0.1", port, timeout=10) as connection:
         connection.sendmail("sender@schule.example", [to], raw)
+
+
+# --- found in review ---------------------------------------------------------------------------
+
+
+def test_a_subject_token_works_only_for_its_own_reader(world, as_user, mailserver, gateway):
+    """The teacher's token with a forged From of the manager adds nothing in his name."""
+    ticket, notification = notified(world, as_user, mailserver)
+    forged = reply_to(notification, world.manager.email, "Erledigt, bitte nicht mehr melden.")
+    forged.replace_header("To", f"antwort@{REPLY_DOMAIN}")
+    deliver(gateway, forged)
+    assert [e.actor_id for e in replies(ticket)] == [world.manager.id]  # his own, earlier
+    assert replies(ticket)[-1].text == "Welcher Raum genau?"
+
+
+def test_strangers_get_no_answer(world, as_user, mailserver, gateway):
+    _ticket, notification = notified(world, as_user, mailserver)
+    before = len(mailserver.inbox.messages)
+    spam = reply_to(notification, "opfer@fremd.example", "Gewinnen Sie jetzt!")
+    spam.replace_header("Subject", "Gewinnen Sie jetzt 1000 EUR: http://spam.example/x")
+    deliver(gateway, spam)
+    assert len(mailserver.inbox.messages) == before
+    assert db.session.scalar(select(InboundMail.outcome).order_by(InboundMail.id.desc())) == (
+        "refused"
+    )
+
+
+def test_a_huge_ticket_number_is_refused_not_retried(world, as_user, mailserver, gateway):
+    _ticket, notification = notified(world, as_user, mailserver)
+    odd = reply_to(notification, world.teacher.email, "Hallo")
+    odd.replace_header("To", f"antwort@{REPLY_DOMAIN}")
+    odd.replace_header("Subject", "Re: [Campus #9999999999 abcdefgh]")
+    deliver(gateway, odd)  # smtplib raises on anything but 250
+    assert db.session.scalar(select(InboundMail.outcome).order_by(InboundMail.id.desc())) == (
+        "refused"
+    )
+
+
+def test_a_header_bomb_is_dropped_at_once(world, as_user, mailserver, gateway):
+    _ticket, notification = notified(world, as_user, mailserver)
+    bomb = reply_to(notification, world.teacher.email, "x")
+    # Folded over short lines, as a mail server passes it on (each line under 1,000 bytes).
+    words = b"\n ".join([b"=?utf-8?q?a?="] * 20_000)
+    raw = bytes(bomb).replace(b"\nSubject:", b"\nSubject: " + words + b"\n", 1)
+    assert raw.count(b"=?") >= 20_000
+    deliver_raw(gateway, raw, notification["Reply-To"])
+    assert db.session.scalar(select(InboundMail.outcome).order_by(InboundMail.id.desc())) == (
+        "ignored"
+    )
+
+
+def test_a_solved_mail_invites_no_reply(world, as_user, mailserver):
+    _ticket, _notification = notified(world, as_user, mailserver)
+    ticket = db.session.scalar(select(Ticket).order_by(Ticket.id.desc()))
+    as_user(world.manager).post(f"/tickets/{ticket.id}/resolve", data={"resolve-text": "Kabel."})
+    solved = mailserver.inbox.to(world.teacher.email)[-1]
+    assert solved["X-Campus-Kind"] == "resolved"
+    assert solved["Reply-To"] is None
+    assert "antworten" not in text_of(solved)
