@@ -24,6 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -152,6 +153,11 @@ def _run_logged(name: str, args, fresh: bool = True) -> None:
         run(name, *args, fresh=fresh)
     except Exception:
         current_app.logger.exception("job %s%r failed", name, tuple(args))
+        if not fresh:  # inline: the request goes on in this session; leave it clean
+            from campus.extensions import db
+
+            with suppress(Exception):
+                db.session.rollback()
 
 
 # --- Redis ------------------------------------------------------------------------------

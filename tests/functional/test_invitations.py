@@ -269,7 +269,10 @@ def test_a_tampered_link_is_refused(app, client, admin, make_school):
     invite(client, make_school())
     link = link_in(mails(app)[0])
     browser = app.test_client()
-    assert browser.get(path_of(link)[:-2] + "xx").status_code == 404
+    path = path_of(link)
+    middle = len(path) - 10  # inside the signature: the last character may hold spare bits
+    tampered = path[:middle] + ("A" if path[middle] != "A" else "B") + path[middle + 1 :]
+    assert browser.get(tampered).status_code == 404
     # An invitation link is no reset link, and the other way round.
     token = path_of(link).rsplit("/", 1)[1]
     assert browser.get(f"/auth/password/reset/{token}").status_code == 404
