@@ -266,8 +266,13 @@ def worker_command(burst):
     from campus.jobs import mode, work_forever
 
     app = current_app._get_current_object()
-    if not burst:
-        click.echo(f"Campus worker: jobs from {mode(app)!r}; stop with Ctrl+C.")
+    if not burst and mode(app) == "redis":
+        click.echo("Campus worker: jobs from the Redis queue and the periodic sweeps.")
+    elif not burst:
+        click.echo(
+            "Campus worker: no Redis queue (CAMPUS_REDIS_URL), so it runs the periodic sweeps "
+            "(mails, webhooks, digests, housekeeping); stop with Ctrl+C."
+        )
     work_forever(app, burst=burst)
 
 
