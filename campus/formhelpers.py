@@ -39,6 +39,12 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, fixed_digits, min, max, signed)
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern for "contains `text`" (with escape "\\"): its %, _ and \\ are
+    literal."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def form_status(form: FlaskForm) -> int:
     """422 for a form that came back with errors, so clients and tests can tell."""
     return 422 if form.errors else 200

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from campus.admin import bp
 from campus.admin.forms import ConfirmForm
 from campus.extensions import db
-from campus.formhelpers import db_int
+from campus.formhelpers import contains_pattern, db_int
 from campus.guards import admin_required
 from campus.mail.sending import retry_failed
 from campus.models import InboundMail, Mail, MailStatus
@@ -28,7 +28,7 @@ def mails():
     if status in set(MailStatus):
         query = query.where(Mail.status == status)
     if who:
-        pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(who)
         query = query.where(
             or_(
                 Mail.to_address.ilike(pattern, escape="\\"),

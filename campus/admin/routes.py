@@ -30,7 +30,7 @@ from campus.admin.services import (
 )
 from campus.auth.invitations import is_invited
 from campus.extensions import db
-from campus.formhelpers import db_int, form_status, page_number
+from campus.formhelpers import contains_pattern, db_int, form_status, page_number
 from campus.guards import admin_required
 from campus.models import AuditAction, AuditEntry, Campus, Device, Role, School, User
 from campus.reports.facts import excluded_categories
@@ -285,7 +285,7 @@ def audit_trail():
     if action in set(AuditAction):
         query = query.where(AuditEntry.action == action)
     if who:
-        pattern = "%" + who.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = contains_pattern(who)
         query = query.where(
             or_(AuditEntry.actor_label.ilike(pattern, escape="\\"), AuditEntry.address == who)
         )

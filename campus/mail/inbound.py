@@ -27,10 +27,10 @@ from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
 from campus.mail.parsing import Incoming, parse
-from campus.models import InboundMail, Mail, Ticket, TicketPhoto, User, normalize_email, utcnow
+from campus.models import InboundMail, Mail, Ticket, User, normalize_email, utcnow
 from campus.permissions import can_view_ticket
 from campus.tickets import services
-from campus.tickets.photos import MAX_PHOTOS, PhotoStorageFailed, Upload, check_photos, store_photo
+from campus.tickets.photos import MAX_PHOTOS, Upload, attach_photos, check_photos
 from campus.unit_of_work import work
 
 REFUSALS_PER_SENDER_HOUR = 1
@@ -164,22 +164,7 @@ def _add(user: User, ticket: Ticket, text: str, uploads: list[Upload], left_out:
                 _l("(Not taken from the e-mail: %(names)s)", names=", ".join(left_out))
             )
     services.reply(user, ticket, text)
-    now = utcnow()
-    folder = current_app.config["UPLOAD_FOLDER"]
-    for upload, content_type in checked:
-        try:
-            stored = store_photo(folder, upload.data, content_type)
-        except PhotoStorageFailed:
-            raise
-        ticket.photos.append(
-            TicketPhoto(
-                stored_name=stored,
-                original_name=upload.filename[:255],
-                content_type=content_type,
-                size=len(upload.data),
-                created_at=now,
-            )
-        )
+    attach_photos(ticket, checked, current_app.config["UPLOAD_FOLDER"], utcnow())
     db.session.flush()
 
 

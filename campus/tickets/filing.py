@@ -14,13 +14,12 @@ from campus.models import (
     EventKind,
     Impact,
     Ticket,
-    TicketPhoto,
     TicketStatus,
     User,
     utcnow,
 )
 from campus.permissions import can_report
-from campus.tickets.photos import Upload, check_photos, store_photo
+from campus.tickets.photos import Upload, attach_photos, check_photos
 from campus.tickets.transitions import TEXT_MAX, record_event
 from campus.unit_of_work import record
 
@@ -111,17 +110,7 @@ def report_ticket(
     trail = record_event(ticket, actor, EventKind.CREATED, now, None, TicketStatus.NEW, None, 1)
     if checked:
         db.session.flush()  # files only once the ticket row exists: a failed insert leaves none
-    for upload, content_type in checked:
-        stored = store_photo(upload_folder, upload.data, content_type)
-        ticket.photos.append(
-            TicketPhoto(
-                stored_name=stored,
-                original_name=upload.filename[:255],
-                content_type=content_type,
-                size=len(upload.data),
-                created_at=now,
-            )
-        )
+    attach_photos(ticket, checked, upload_folder, now)
     db.session.flush()
     record(TicketFiled(at=now, ticket=ticket, actor=actor, before=None, trail=trail))
     return ticket

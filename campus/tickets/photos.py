@@ -170,5 +170,22 @@ def store_photo(folder: str, data: bytes, content_type: str) -> str:
     return name
 
 
+def attach_photos(ticket, checked: list[tuple[Upload, str]], folder: str, now) -> None:
+    """Store each checked photo and add it to the ticket (the files go again if the
+    transaction does not commit)."""
+    from campus.models import TicketPhoto
+
+    for upload, content_type in checked:
+        ticket.photos.append(
+            TicketPhoto(
+                stored_name=store_photo(folder, upload.data, content_type),
+                original_name=upload.filename[:255],
+                content_type=content_type,
+                size=len(upload.data),
+                created_at=now,
+            )
+        )
+
+
 def photo_path(folder: str, stored_name: str) -> Path:
     return Path(folder) / stored_name
