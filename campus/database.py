@@ -14,7 +14,9 @@ A transaction is taken as writing when it belongs to a request that may change s
 CLI commands and jobs). PostgreSQL needs none of this and is left alone.
 """
 
+import contextlib
 import fcntl
+import logging
 import os
 import time
 from collections.abc import Iterator
@@ -176,6 +178,29 @@ def init_app(app: Flask) -> None:
     @app.teardown_request
     def _forget(_exc):
         _writing.set(False)
+
+    @app.teardown_appcontext  # before Flask-SQLAlchemy's own (they run last-added first)
+    def _end_session(_exc):
+        end_session()
+
+
+def end_session() -> None:
+    """Close the request's session. A connection that died under it (the database
+    restarted) cannot even roll back: that is no error of the request, whose answer is
+    already written; the connection is thrown away and the pool opens a new one."""
+    from campus.extensions import db
+
+    try:
+        db.session.remove()
+    except exc.DBAPIError as error:
+        if not unavailable(error):
+            raise
+        logging.getLogger("campus").warning(
+            "database connection lost at the end of a request: %s", type(error.orig).__name__
+        )
+        with contextlib.suppress(Exception):
+            db.session.registry().invalidate()
+        db.session.registry.clear()
 
 
 def bulk_insert(connection, table: Table, rows: list[dict]) -> None:
