@@ -110,6 +110,9 @@ def register_blueprints(app: Flask) -> None:
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
     from campus.tickets import report_page as _report_page  # noqa: F401
     from campus.tickets import routes as ticket_routes
+    from campus.timetable import day as _day  # noqa: F401 - on the timetable blueprint
+    from campus.timetable import holiday_routes as _holidays  # noqa: F401 - the same
+    from campus.timetable import routes as timetable_routes
 
     app.register_blueprint(main_routes.bp)
     app.register_blueprint(ticket_routes.bp)
@@ -119,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(mail_routes.bp)
+    app.register_blueprint(timetable_routes.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -138,6 +142,7 @@ def register_template_helpers(app: Flask) -> None:
         format_percent,
     )
     from campus.labels import label
+    from campus.timetable import wording
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(label=label, permissions=permissions)
@@ -153,6 +158,10 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
     app.jinja_env.filters["age"] = format_age
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["clock"] = wording.clock
+    app.jinja_env.filters["date_long"] = wording.long_day
+    app.jinja_env.filters["date_weekday"] = wording.short_day
+    app.jinja_env.globals.update(on_site_words=wording.next_on_site, visit_hours=wording.hours)
 
     @app.before_request
     def _settle_locale():

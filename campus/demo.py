@@ -22,6 +22,7 @@ from campus.demo_data import (
     ROOMS,
     TYPE_CODES,
 )
+from campus.demo_timetable import seed_timetable
 from campus.extensions import db
 from campus.models import (
     Campus,
@@ -95,7 +96,7 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
             db.session.add(school)
             schools.append(school)
 
-    person("admin@demo.test", "Dana Admin (Schulverwaltungsamt)", Role.ADMIN)
+    admin = person("admin@demo.test", "Dana Admin (Schulverwaltungsamt)", Role.ADMIN)
     managers = [
         person(
             "manager@demo.test", "Marco Brandt", Role.CAMPUS_MANAGER, managed_campuses=[campuses[0]]
@@ -146,6 +147,12 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
     db.session.flush()
 
     manager_of = {c.id: m for c, m in zip(campuses, managers, strict=True)}
+    seed_timetable(
+        admin,
+        managers,
+        {m.id: [s for s in schools if s.campus_id == c] for c, m in manager_of.items()},
+        now.astimezone(BERLIN).date(),
+    )
     teachers_by_school: dict[int, list[User]] = {}
     for teacher in teachers:
         teachers_by_school.setdefault(teacher.school.id, []).append(teacher)

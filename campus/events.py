@@ -147,6 +147,17 @@ class ReportSettingsChanged(Event):
     """A setting that every past figure depends on changed: the report facts are rebuilt."""
 
 
+# --- the visit timetable -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class TimetableChanged(Event):
+    """Visits, absences, one-off changes or holidays changed for these schools (None:
+    every school, as with holidays): their plans and open due dates follow."""
+
+    school_ids: tuple[int, ...] | None
+
+
 # --- mail ---------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from campus import jobs
 from campus.mail import notices, sending
 from campus.reports import facts
 from campus.tickets.housekeeping import release_after_move, release_tickets
+from campus.timetable import due, plans
 from campus.unit_of_work import Handlers
 from campus.webhooks import delivery
 
@@ -29,6 +30,13 @@ def _rebuild_report_facts(_event: e.ReportSettingsChanged) -> None:
     jobs.enqueue("reports.rebuild")
 
 
+def _follow_timetable(event: e.TimetableChanged) -> None:
+    """The schools' kept plans, and the first responses their open tickets wait for."""
+    ids = None if event.school_ids is None else list(event.school_ids)
+    plans.refresh_plans(ids, event.at)
+    due.move_first_responses(ids)
+
+
 def handlers() -> Handlers:
     return Handlers(
         in_transaction={
@@ -39,6 +47,7 @@ def handlers() -> Handlers:
             e.TicketReturned: [delivery.queue_for],
             e.UserDeactivated: [_release],
             e.UserPlacementChanged: [_release],
+            e.TimetableChanged: [_follow_timetable],
         },
         after_commit={
             e.TicketChanged: [notices.notify_soon],

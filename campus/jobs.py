@@ -58,6 +58,7 @@ PERIODIC = (
     Periodic("mail.digests", timedelta(minutes=1)),
     Periodic("webhooks.deliver_due", timedelta(minutes=1)),
     Periodic("tickets.housekeeping", timedelta(hours=1)),
+    Periodic("timetable.refresh", timedelta(hours=6)),
 )
 
 

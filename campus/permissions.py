@@ -207,3 +207,23 @@ def visible_devices(user: User, query: Select) -> Select:
 def can_report_at_school(user: User, school_id: int) -> bool:
     """A teacher reports problems with their own school's devices and rooms only."""
     return can_report(user) and user.school_id == school_id
+
+
+# --- the visit timetable -------------------------------------------------------------
+
+
+def can_plan_visits(actor: User, manager: User) -> bool:
+    """A campus manager keeps their own timetable and absences; administrators everyone's."""
+    if not manages_a_campus(manager):
+        return False
+    return is_admin(actor) or (manages_a_campus(actor) and actor.id == manager.id)
+
+
+def can_edit_holidays(user: User) -> bool:
+    """Holidays close every school of the city: administrators keep them."""
+    return is_admin(user)
+
+
+def has_day_plan(user: User) -> bool:
+    """The day plan ("Heute") and the calendar feed are the campus managers'."""
+    return manages_a_campus(user)

@@ -65,6 +65,15 @@ def housekeeping() -> tuple[int, int]:
     return closed, forgotten
 
 
+@job("timetable.refresh")
+def refresh_visit_plans() -> int:
+    """Each school's kept plan moves on with the calendar (campus/timetable/plans.py)."""
+    from campus.timetable.plans import refresh_plans
+
+    with work():
+        return refresh_plans()
+
+
 @job("reports.rebuild")
 def rebuild_report_facts() -> int:
     from campus.reports.facts import rebuild_facts

@@ -104,3 +104,18 @@ ITEMS_PER_PAGE = 25
 # The address QR labels point to, e.g. https://campus.stadt.example (no trailing slash);
 # without it, the address the label sheet was requested from.
 BASE_URL = None
+
+# Due dates (campus/timetable/due.py). The clocks run in these working hours (Berlin
+# time, weekdays 0 = Monday) and stand still on weekends and holidays. A new ticket's
+# first response is due by the end of the school's next visit (one that still has this
+# many minutes to go), a blocking one's within DUE_BLOCKING_RESPONSE_HOURS working hours,
+# and one at a school without a timetable within DUE_RESPONSE_HOURS; the resolution is due
+# within DUE_RESOLUTION_HOURS working hours by impact.
+DUE_WORKING_HOURS = "08:00-16:00"
+DUE_WORKING_DAYS = "0,1,2,3,4"
+DUE_VISIT_GRACE_MINUTES = 30
+DUE_BLOCKING_RESPONSE_HOURS = 2
+DUE_RESPONSE_HOURS = 16
+DUE_RESOLUTION_HOURS = {"blocking": 8, "impaired": 24, "minor": 80}
+# How far ahead each school's visits are worked out and kept (days).
+VISIT_PLAN_DAYS = 84

@@ -10,6 +10,7 @@ from campus.auth.tokens import revoke_all_tokens
 from campus.events import (
     ReportSettingsChanged,
     SchoolMoved,
+    TimetableChanged,
     UserDeactivated,
     UserPlacementChanged,
 )
@@ -105,6 +106,7 @@ def save_school(
     problems.raise_if_any()
 
     moved_from = None
+    new = school is None
     if school is None:
         school = School(campus=campus)
         db.session.add(school)
@@ -119,6 +121,8 @@ def save_school(
     school.school_number = school_number
     school.address = _clean(address)
     db.session.flush()
+    if new:  # its plan of the coming weeks: the holidays, until visits are planned
+        record(TimetableChanged(at=utcnow(), school_ids=(school.id,)))
     if moved_from is not None:
         record(
             SchoolMoved(

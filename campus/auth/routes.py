@@ -94,7 +94,10 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # The day plan's offline copy (campus/static/sw.js) goes with the login.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -42,6 +42,10 @@ class School(Base):
     address: Mapped[str] = mapped_column(Text, default="")
     campus_id: Mapped[int] = mapped_column(ForeignKey("campuses.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The coming weeks' visits and closed days, worked out from the timetable whenever it
+    # changes (campus/timetable/plans.py): filing a ticket reads its due dates and the
+    # report form its "next on site" from here, with no query of its own.
+    visit_plan: Mapped[str | None] = mapped_column(Text)
 
     campus: Mapped[Campus] = relationship(back_populates="schools")
 

@@ -30,6 +30,12 @@ COUNTS = (
     "l1_capable",
     "ever_resolved",
     "reopened",
+    # Due dates (campus/timetable/due.py): tickets answered (resolved) that had a due
+    # date, and of those the ones in time.
+    "responses_due",
+    "responses_on_time",
+    "resolutions_due",
+    "resolutions_on_time",
 )
 
 # Upper bounds (seconds) of the duration buckets; the last one is open-ended.

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     bindparam,
+    case,
     false,
     text,
 )
@@ -161,6 +162,11 @@ class Ticket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Due dates, set when it is filed (campus/timetable/due.py): the first response by
+    # the school's next visit (blocking faults: within working hours), the resolution
+    # by the impact's target; working hours and holidays respected.
+    respond_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolve_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -198,6 +204,20 @@ class Ticket(Base):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def next_due(self) -> datetime | None:
+        """What is due next: the first response until there is one, then the resolution."""
+        if not self.is_open or self.status == TicketStatus.WAITING:
+            return None
+        return self.respond_by if self.first_response_at is None else self.resolve_by
+
+    @staticmethod
+    def next_due_clause():
+        """next_due in SQL (with is_open_clause() and status != waiting)."""
+        return case(
+            (Ticket.first_response_at.is_(None), Ticket.respond_by), else_=Ticket.resolve_by
+        )
 
     @staticmethod
     def is_open_clause():

@@ -65,6 +65,10 @@ class User(UserMixin, Base):
         String(60), default=DEFAULT_DIGEST_TIMES, server_default=DEFAULT_DIGEST_TIMES
     )
 
+    # The key of this manager's private calendar feed (campus/timetable/feed.py); None:
+    # no feed. A new key revokes the old address.
+    calendar_key: Mapped[str | None] = mapped_column(String(32))
+
     school: Mapped[School | None] = relationship()
     managed_campuses: Mapped[list[Campus]] = relationship(
         secondary=campus_managers, back_populates="managers", order_by="Campus.name"

@@ -45,6 +45,8 @@ FACT_FIELDS = (
     "reopened_count",
     "resolved_at",
     "first_response_at",
+    "respond_by",
+    "resolve_by",
     "campus_id",
     "school_id",
     "l1_assignee_id",
@@ -88,6 +90,8 @@ def facts_from(values: Mapping, excluded: set[str]) -> Facts:
         "l1_capable": live and level == 2 and values["l1_capable"] is True,
         "ever_resolved": live and (values["resolved_at"] is not None or reopened),
         "reopened": live and reopened,
+        **_on_time(live, "responses", values["first_response_at"], values["respond_by"]),
+        **_on_time(live, "resolutions", values["resolved_at"], values["resolve_by"]),
     }
     vector = [(name, 1) for name in COUNTS if counts[name]]
     created = values["created_at"]
@@ -114,6 +118,11 @@ def facts_from(values: Mapping, excluded: set[str]) -> Facts:
         ("category", values["category"]),
     )
     return Facts(created.astimezone(BERLIN).date(), values["campus_id"], keys, tuple(vector))
+
+
+def _on_time(live: bool, name: str, done, due) -> dict[str, bool]:
+    counted = live and done is not None and due is not None
+    return {f"{name}_due": counted, f"{name}_on_time": counted and done <= due}
 
 
 def excluded_categories(session=None) -> set[str]:

@@ -7,6 +7,8 @@ Definitions (shown on the reports page as well):
 - resolved_first_level: resolved at level 1 and never escalated (a ticket that was
   reopened and then escalated counts as escalated); FLR = that / recorded.
 - net FLR: the same, leaving out categories that level 1 cannot resolve by nature.
+- On time: of the tickets with a due date that were answered (resolved), the share
+  answered (resolved) by it.
 - Times: nearest-rank median and 90th percentile (rank ceil(p*n)) over duration
   buckets (5 min steps at first, then hours, then days, see BUCKET_BOUNDS); a
   figure is the upper bound of the bucket that holds that rank ("at most ...").
@@ -52,6 +54,10 @@ class ResolutionRow:
     l1_capable: int = 0
     ever_resolved: int = 0
     reopened: int = 0
+    responses_due: int = 0
+    responses_on_time: int = 0
+    resolutions_due: int = 0
+    resolutions_on_time: int = 0
     times: dict[str, TimeStats] = field(default_factory=dict)
 
     @staticmethod
@@ -81,6 +87,14 @@ class ResolutionRow:
     @property
     def reopen_rate(self) -> float | None:
         return self._rate(self.reopened, self.ever_resolved)
+
+    @property
+    def response_on_time_share(self) -> float | None:
+        return self._rate(self.responses_on_time, self.responses_due)
+
+    @property
+    def resolution_on_time_share(self) -> float | None:
+        return self._rate(self.resolutions_on_time, self.resolutions_due)
 
 
 def percentile_from_histogram(counts: list[int], p_num: int, p_den: int) -> float | None:

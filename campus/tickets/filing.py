@@ -21,6 +21,7 @@ from campus.models import (
 from campus.permissions import can_report
 from campus.tickets.photos import Upload, attach_photos, check_photos
 from campus.tickets.transitions import TEXT_MAX, record_event
+from campus.timetable.due import set_due_dates
 from campus.unit_of_work import record
 
 TITLE_MAX = 200
@@ -106,6 +107,7 @@ def report_ticket(
         created_at=now,
         updated_at=now,
     )
+    set_due_dates(ticket, actor.school)
     _insert_numbered(ticket)
     trail = record_event(ticket, actor, EventKind.CREATED, now, None, TicketStatus.NEW, None, 1)
     if checked:

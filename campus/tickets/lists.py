@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from campus.models import Ticket
+from campus.models import Ticket, utcnow
 from campus.pagination import BadCursor, KeysetPage, keyset_page
 from campus.permissions import works_a_queue
 from campus.tickets import bp
@@ -53,4 +53,6 @@ def queue():
         return redirect(url_for("tickets.mine"))
     f = filter_from_args(request.args, current_user)
     page = _page(ticket_query(current_user, f), f.sort)
-    return render_template("tickets/queue.html", page=page, f=f, **filter_options(current_user, f))
+    return render_template(
+        "tickets/queue.html", page=page, f=f, now=utcnow(), **filter_options(current_user, f)
+    )

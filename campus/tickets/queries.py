@@ -1,7 +1,7 @@
 """Read-only ticket lists: the queues and "my tickets", always through the access filter."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import Select, or_, select, union_all
 from sqlalchemy.orm import joinedload
@@ -29,6 +29,7 @@ from campus.permissions import (
     visible_tickets,
     works_at_level_two,
 )
+from campus.timetable.schedule import BERLIN
 
 SORTS = ("impact", "age", "newest")
 FEW_DEVICES = 20  # same-model devices read one by one (see same_model_history)
@@ -47,6 +48,7 @@ class TicketFilter:
     impact: str = ""
     assignee: str = ""  # a user id, "mine" or "none"
     older_than_days: int | None = None
+    due: str = ""  # "today" (due later today) or "overdue"
     q: str = ""
     sort: str = "impact"
 
@@ -88,6 +90,8 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
             Ticket.created_at
             <= (now or utcnow()) - timedelta(days=max(-36_500, min(f.older_than_days, 36_500)))
         )
+    if f.due in DUE_FILTERS:
+        query = _due(query, f.due, now or utcnow())
     if f.q:
         term = f.q.strip().lstrip("#")
         conditions = [Ticket.title.ilike(f"%{term}%")]
@@ -95,6 +99,21 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
             conditions.append(Ticket.number == number)
         query = query.where(or_(*conditions))
     return query
+
+
+DUE_FILTERS = ("today", "overdue")
+
+
+def _due(query: Select, due: str, now: datetime) -> Select:
+    """Open tickets (not waiting for the teacher) whose next due date is past, or falls
+    later today (Berlin)."""
+    query = query.where(Ticket.is_open_clause(), Ticket.status != TicketStatus.WAITING)
+    next_due = Ticket.next_due_clause()
+    if due == "overdue":
+        return query.where(next_due < now)
+    local = now.astimezone(BERLIN)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=BERLIN)
+    return query.where(next_due >= now, next_due < midnight)
 
 
 # Each sort as columns that one index range can serve, for keyset pagination. The impact
@@ -106,7 +125,7 @@ SORT_COLUMNS = {
 }
 # What a list row shows, joined into the page's one query (each is one row by key).
 LIST_OPTIONS = (
-    joinedload(Ticket.school),
+    joinedload(Ticket.school).defer(School.visit_plan),
     joinedload(Ticket.device),
     joinedload(Ticket.assignee),
 )
@@ -214,6 +233,7 @@ def filter_from_args(args, user: User) -> TicketFilter:
         impact=args.get("impact", ""),
         assignee=args.get("assignee", ""),
         older_than_days=args.get("older", type=db_int),
+        due=args.get("due", ""),
         q=args.get("q", "")[:100],
         sort=sort if sort in SORTS else "impact",
     )

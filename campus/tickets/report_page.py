@@ -9,12 +9,13 @@ from wtforms import SelectChoice
 from campus.database import reads_first
 from campus.extensions import db
 from campus.formhelpers import db_int, form_status
-from campus.models import Device
+from campus.models import Device, utcnow
 from campus.permissions import can_report, can_report_at_school
 from campus.tickets import bp
 from campus.tickets.filing import report_ticket
 from campus.tickets.forms import ReportForm
 from campus.tickets.photos import read_upload
+from campus.timetable.onsite import next_on_site
 from campus.unit_of_work import work
 
 # A scanned device suggests what is affected.
@@ -97,6 +98,11 @@ def report():
     form.device_id.choices = _device_choices(current_user.school_id)  # only to show the form
     # A fault of the server's (the photo storage) is a 503, not a mistake in the form.
     server_fault = failed is not None and failed.status_code >= 500
+    now = utcnow()
     return render_template(
-        "tickets/report.html", form=form, rooms=_rooms(current_user.school_id)
+        "tickets/report.html",
+        form=form,
+        rooms=_rooms(current_user.school_id),
+        on_site=next_on_site(current_user.school, now),
+        now=now,
     ), failed.status_code if server_fault else form_status(form)

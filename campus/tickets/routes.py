@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from campus.devices.services import needs_replacement
 from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
-from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto
+from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, utcnow
 from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
@@ -15,6 +15,7 @@ from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, same_model_history
 from campus.tickets.transitions import available_actions
 from campus.tickets.workflow import Action
+from campus.timetable.onsite import next_on_site
 from campus.unit_of_work import StaleVersion
 
 
@@ -59,6 +60,9 @@ def _render_ticket(
     same_model = same_model_history(current_user, ticket.device) if show_device else []
     replace = needs_replacement(ticket.device) if show_device else 0
     forms = _action_forms(ticket, allowed, posted)
+    now = utcnow()
+    # The teacher is told who comes and when, while her ticket waits at level 1.
+    waiting_for_visit = ticket.is_open and ticket.level == 1 and not internal
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
@@ -71,6 +75,8 @@ def _render_ticket(
         offered=[(ACTIONS[action], forms[action]) for action in ACTIONS if action in forms],
         error=error,
         is_support=is_support(current_user),
+        now=now,
+        on_site=next_on_site(ticket.school, now) if waiting_for_visit else None,
     ), status
 
 

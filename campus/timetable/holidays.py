@@ -1,0 +1,179 @@
+"""Holidays: entered as date ranges, or read from an iCalendar file (the NRW school
+holidays are published as .ics) with the `icalendar` library; repeating entries are
+unfolded by `recurring_ical_events`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import icalendar
+import recurring_ical_events
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campus.exceptions import ErrorCollector, InvalidInput, NotAllowed
+from campus.extensions import db
+from campus.models import Holiday, User
+from campus.permissions import can_edit_holidays
+from campus.timetable.schedule import BERLIN
+from campus.timetable.services import changed
+
+MAX_BYTES = 1024 * 1024
+MAX_ENTRIES = 500
+YEARS_BACK, YEARS_AHEAD = 1, 4
+
+
+@dataclass(frozen=True)
+class Entry:
+    uid: str
+    name: str
+    first_day: date
+    last_day: date
+
+
+def _day(value) -> date:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=BERLIN)).astimezone(BERLIN).date()
+    return value
+
+
+def read_calendar(data: bytes, today: date) -> list[Entry]:
+    """The holidays in a calendar file, from a year back to four years ahead; a file that
+    is no calendar is refused with a message that says so."""
+    if not data.strip():
+        raise InvalidInput(_l("Please choose a calendar file (.ics)."), field="calendar")
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(_l("The calendar file is larger than 1 MB."), field="calendar")
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+        window = (
+            today.replace(day=1) - timedelta(days=365 * YEARS_BACK),
+            today + timedelta(days=365 * YEARS_AHEAD),
+        )
+        events = recurring_ical_events.of(calendar).between(*window)
+    except Exception:  # whatever the parser dislikes: the file is not usable
+        raise InvalidInput(
+            _l("This file is not a calendar in iCalendar format (.ics)."), field="calendar"
+        ) from None
+    entries: dict[str, Entry] = {}
+    for event in events:
+        start = event.get("DTSTART")
+        if start is None:
+            continue
+        first = _day(start.dt)
+        end = event.get("DTEND")
+        if end is not None:
+            # an all-day entry ends the day after its last day; a timed one on its last day
+            last = (
+                _day(end.dt) - timedelta(days=1)
+                if not isinstance(end.dt, datetime)
+                else _day(end.dt)
+            )
+        elif event.get("DURATION") is not None:
+            last = _day(start.dt + event.get("DURATION").dt) - timedelta(days=1)
+        else:
+            last = first
+        last = max(first, last)
+        name = " ".join(str(event.get("SUMMARY") or "").split())[:120] or str(_l("Holiday"))
+        uid = str(event.get("UID") or f"{name}-{first.isoformat()}")
+        if event.get("RRULE") is not None or event.get("RECURRENCE-ID") is not None:
+            uid = f"{uid}/{first.isoformat()}"  # one entry per repetition
+        entries[uid[:255]] = Entry(uid[:255], name, first, last)
+        if len(entries) > MAX_ENTRIES:
+            raise InvalidInput(
+                _l("The calendar holds more than %(n)d entries.", n=MAX_ENTRIES), field="calendar"
+            )
+    if not entries:
+        raise InvalidInput(
+            _l("The calendar holds no entries in the coming years."), field="calendar"
+        )
+    return sorted(entries.values(), key=lambda e: (e.first_day, e.name))
+
+
+# --- keeping them ------------------------------------------------------------------------------
+
+
+def _require_holiday_editor(actor: User) -> None:
+    if not can_edit_holidays(actor):
+        raise NotAllowed(_l("Only administrators may change the holidays."))
+
+
+def check_holiday(
+    problems: ErrorCollector, name: str, first: date | None, last: date | None
+) -> None:
+    if not name:
+        problems.add("name", _l("Please enter a name."))
+    elif len(name) > 120:
+        problems.add("name", _l("Please keep the name under %(n)d characters.", n=120))
+    if first is None:
+        problems.add("first_day", _l("Please give the first day."))
+    if last is None:
+        problems.add("last_day", _l("Please give the last day."))
+    if first and last:
+        if last < first:
+            problems.add("last_day", _l("The last day cannot lie before the first."))
+        elif (last - first).days >= 120:
+            problems.add("last_day", _l("A holiday lasts at most 120 days."))
+
+
+def add_holiday(
+    actor: User, *, name: str, first_day: date | None, last_day: date | None
+) -> Holiday:
+    _require_holiday_editor(actor)
+    name = (name or "").strip()
+    problems = ErrorCollector()
+    check_holiday(problems, name, first_day, last_day)
+    problems.raise_if_any()
+    holiday = Holiday(name=name, first_day=first_day, last_day=last_day)
+    db.session.add(holiday)
+    db.session.flush()
+    changed(None)
+    return holiday
+
+
+def remove_holiday(actor: User, holiday: Holiday) -> None:
+    _require_holiday_editor(actor)
+    db.session.delete(holiday)
+    db.session.flush()
+    changed(None)
+
+
+def save_imported(actor: User, entries) -> dict[str, int]:
+    """Store holidays read from a calendar (campus/timetable/holidays.py): new ones are
+    added, ones with a known UID updated. Returns how many of each."""
+    _require_holiday_editor(actor)
+    counts = {"new": 0, "updated": 0, "unchanged": 0}
+    known = {
+        h.uid: h
+        for h in db.session.scalars(
+            select(Holiday).where(Holiday.uid.in_([e.uid for e in entries]))
+        )
+    }
+    for entry in entries:
+        holiday = known.get(entry.uid)
+        if holiday is None:
+            db.session.add(
+                Holiday(
+                    name=entry.name,
+                    first_day=entry.first_day,
+                    last_day=entry.last_day,
+                    uid=entry.uid,
+                )
+            )
+            counts["new"] += 1
+        elif (holiday.name, holiday.first_day, holiday.last_day) != (
+            entry.name,
+            entry.first_day,
+            entry.last_day,
+        ):
+            holiday.name, holiday.first_day, holiday.last_day = (
+                entry.name,
+                entry.first_day,
+                entry.last_day,
+            )
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    db.session.flush()
+    if counts["new"] or counts["updated"]:
+        changed(None)
+    return counts
