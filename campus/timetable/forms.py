@@ -3,29 +3,37 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
 from wtforms.validators import Length, Optional
 
 from campus.formhelpers import optional_int
 
 WEEKDAYS = (
-    (0, _l("Monday")),
-    (1, _l("Tuesday")),
-    (2, _l("Wednesday")),
-    (3, _l("Thursday")),
-    (4, _l("Friday")),
-    (5, _l("Saturday")),
+    SelectChoice(0, _l("Monday")),
+    SelectChoice(1, _l("Tuesday")),
+    SelectChoice(2, _l("Wednesday")),
+    SelectChoice(3, _l("Thursday")),
+    SelectChoice(4, _l("Friday")),
+    SelectChoice(5, _l("Saturday")),
 )
 REASONS = (
-    ("illness", _l("Illness")),
-    ("training", _l("Training")),
-    ("leave", _l("Leave")),
-    ("other", _l("Other")),
+    SelectChoice("illness", _l("Illness")),
+    SelectChoice("training", _l("Training")),
+    SelectChoice("leave", _l("Leave")),
+    SelectChoice("other", _l("Other")),
 )
 CHANGES = (
-    ("cancelled", _l("The visit does not take place")),
-    ("moved", _l("The visit moves to another day (swapped day)")),
-    ("extra", _l("An extra visit")),
+    SelectChoice("cancelled", _l("The visit does not take place")),
+    SelectChoice("moved", _l("The visit moves to another day (swapped day)")),
+    SelectChoice("extra", _l("An extra visit")),
 )
 
 
@@ -39,7 +47,9 @@ def _time_field(label):
 
 class VisitForm(FlaskForm):
     school_id = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
-    weekday = SelectField(_l("Weekday"), choices=WEEKDAYS, coerce=optional_int)
+    weekday = SelectField(
+        _l("Weekday"), choices=WEEKDAYS, coerce=optional_int, validate_choice=False
+    )
     starts = _time_field(_l("From"))
     ends = _time_field(_l("Until"))
     submit = SubmitField(_l("Add visit"))

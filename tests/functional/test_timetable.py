@@ -1,0 +1,476 @@
+"""The visit timetable through the real stack: who may keep it, what it refuses, due dates
+that follow it (substitute, absence, holidays), the on-time shares on a hand-computed
+dataset, the queue's due filters, and "next on site"."""
+
+import io
+import re
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+from sqlalchemy import func, select
+
+from campus.extensions import db
+from campus.models import Absence, Category, Holiday, Impact, SiteVisit, Ticket, Visit
+from campus.reports.period import Period
+from campus.reports.queries import Scope, first_level_resolution_rate
+from campus.tickets import services
+from campus.tickets.filing import report_ticket
+from campus.timetable.holidays import read_calendar
+from campus.timetable.schedule import BERLIN
+from campus.timetable.services import add_absence, add_visit
+from campus.unit_of_work import work
+
+TUE, THU = 1, 3
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
+
+
+def coming_monday(weeks: int = 1) -> date:
+    today = datetime.now(BERLIN).date()
+    return today + timedelta(days=7 * weeks - today.weekday())
+
+
+@pytest.fixture
+def week(world):
+    """The world's manager visits its school on Tuesday and Thursday, 8-12."""
+    with work():
+        for weekday in (TUE, THU):
+            add_visit(
+                world.admin,
+                world.manager,
+                school_id=world.teacher.school_id,
+                weekday=weekday,
+                starts=time(8),
+                ends=time(12),
+            )
+    return world
+
+
+def file(world, when: datetime, impact=Impact.IMPAIRED, teacher=None) -> Ticket:
+    with work():
+        ticket = report_ticket(
+            teacher or world.teacher,
+            title="Beamer flackert",
+            description="Seit der zweiten Stunde.",
+            category=Category.PROJECTOR_DISPLAY,
+            impact=impact,
+            now=when.astimezone(BERLIN),
+        )
+    return ticket
+
+
+# --- keeping the timetable ---------------------------------------------------------------
+
+
+def test_the_manager_keeps_their_own_timetable_and_an_admin_everyones(world, as_user):
+    manager = as_user(world.manager)
+    school = world.teacher.school_id
+    form = {
+        "visit-school_id": school,
+        "visit-weekday": "1",
+        "visit-starts": "08:00",
+        "visit-ends": "12:00",
+    }
+    response = manager.post(f"/timetable/{world.manager.id}/visits", data=form)
+    assert response.status_code == 302
+    page = manager.get(f"/timetable/{world.manager.id}").text
+    assert "Helmholtz-Gymnasium" in page
+    admin = as_user(world.admin)
+    form["visit-weekday"] = "3"
+    assert admin.post(f"/timetable/{world.manager.id}/visits", data=form).status_code == 302
+    assert db.session.scalar(select(func.count(Visit.id))) == 2
+    # another manager, a teacher, the system house: no timetable of someone else's
+    for stranger in (world.colleague, world.teacher, world.system_house):
+        response = as_user(stranger).post(f"/timetable/{world.manager.id}/visits", data=form)
+        assert response.status_code == 404
+    assert as_user(world.teacher).get("/timetable").status_code == 403
+    assert as_user(world.teacher).get("/today").status_code == 403
+    assert db.session.scalar(select(func.count(Visit.id))) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"visit-ends": "07:00"}, "must end after it starts"),
+        ({"visit-starts": "05:00"}, "between 6:00 and 20:00"),
+        ({"visit-school_id": ""}, "Please choose a school"),
+        ({"visit-weekday": "9"}, "Please choose a weekday"),
+        ({"visit-starts": "10:00", "visit-ends": "13:00"}, "is already at"),
+    ],
+)
+def test_a_visit_that_cannot_be_is_refused_next_to_its_field(week, as_user, change, message):
+    form = {
+        "visit-school_id": week.teacher.school_id,
+        "visit-weekday": "1",
+        "visit-starts": "13:00",
+        "visit-ends": "15:00",
+        **change,
+    }
+    response = as_user(week.manager).post(f"/timetable/{week.manager.id}/visits", data=form)
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(select(func.count(Visit.id))) == 2  # the two of the fixture
+
+
+def test_a_school_of_another_campus_cannot_be_planned(world, as_user):
+    far_school = world.far_teacher.school_id
+    form = {
+        "visit-school_id": far_school,
+        "visit-weekday": "1",
+        "visit-starts": "08:00",
+        "visit-ends": "12:00",
+    }
+    response = as_user(world.manager).post(f"/timetable/{world.manager.id}/visits", data=form)
+    assert response.status_code == 422
+    assert "not on a campus of" in response.text
+
+
+def test_an_absence_is_checked(week, as_user):
+    monday = coming_monday()
+    browser = as_user(week.manager)
+    url = f"/timetable/{week.manager.id}/absences"
+    cases = [
+        (
+            {
+                "absence-first_day": (monday + timedelta(days=2)).isoformat(),
+                "absence-last_day": monday.isoformat(),
+            },
+            "cannot lie before",
+        ),
+        (
+            {
+                "absence-first_day": monday.isoformat(),
+                "absence-last_day": monday.isoformat(),
+                "absence-substitute_id": week.manager.id,
+            },
+            "stand in for themselves",
+        ),
+        (
+            {
+                "absence-first_day": monday.isoformat(),
+                "absence-last_day": monday.isoformat(),
+                "absence-substitute_id": week.teacher.id,
+            },
+            "must be an active campus manager",
+        ),
+        ({"absence-last_day": monday.isoformat()}, "Please give the first day"),
+    ]
+    for form, message in cases:
+        response = browser.post(url, data={"absence-reason": "illness", **form})
+        assert response.status_code == 422, form
+        assert message in response.text
+    assert db.session.scalar(select(func.count(Absence.id))) == 0
+
+
+# --- due dates -----------------------------------------------------------------------------
+
+
+def test_due_dates_follow_the_timetable_at_filing(week):
+    monday = coming_monday()
+    ticket = file(week, at(monday, 10))
+    assert ticket.respond_by == at(monday + timedelta(days=1), 12)  # Tuesday's visit ends
+    # impaired: 24 working hours of 8-16: Monday 6 h, Tuesday 8, Wednesday 8, Thursday 2
+    assert ticket.resolve_by == at(monday + timedelta(days=3), 10)
+    after_the_visit = file(week, at(monday + timedelta(days=1), 11, 45))
+    assert after_the_visit.respond_by == at(monday + timedelta(days=3), 12)  # 15 min left: Thursday
+    friday = monday + timedelta(days=4)
+    blocking = file(week, at(friday, 15), Impact.BLOCKING)
+    assert blocking.respond_by == at(friday + timedelta(days=3), 9)  # 1 h Friday, 1 h Monday
+    assert blocking.resolve_by == at(friday + timedelta(days=3), 15)  # 8 h
+    minor = file(week, at(monday, 10), Impact.MINOR)
+    # 80 working hours: ten days less two hours, on the third Monday
+    assert minor.resolve_by == at(monday + timedelta(days=14), 10)
+
+
+def test_a_school_without_a_timetable_gets_working_hours(world):
+    monday = coming_monday()
+    ticket = file(world, at(monday, 10))
+    assert ticket.respond_by == at(monday + timedelta(days=2), 10)  # 16 working hours
+
+
+def test_an_absence_moves_the_open_first_responses_and_a_substitute_keeps_them(week, as_user):
+    monday = coming_monday()
+    tuesday = monday + timedelta(days=1)
+    waiting = file(week, at(monday, 10))
+    answered = file(week, at(monday, 10, 30))
+    with work():
+        services.claim(week.manager, answered, now=at(monday, 11))
+    blocking = file(week, at(monday, 10), Impact.BLOCKING)
+    blocking_due = blocking.respond_by
+    browser = as_user(week.manager)
+    form = {
+        "absence-first_day": tuesday.isoformat(),
+        "absence-last_day": tuesday.isoformat(),
+        "absence-reason": "training",
+        "absence-substitute_id": week.colleague.id,
+    }
+    assert browser.post(f"/timetable/{week.manager.id}/absences", data=form).status_code == 302
+    db.session.expire_all()
+    assert waiting.respond_by == at(tuesday, 12)  # the colleague comes instead
+    absence = db.session.scalar(select(Absence))
+    assert (
+        browser.post(f"/timetable/{week.manager.id}/absences/{absence.id}/delete").status_code
+        == 302
+    )
+    del form["absence-substitute_id"]
+    assert browser.post(f"/timetable/{week.manager.id}/absences", data=form).status_code == 302
+    db.session.expire_all()
+    assert waiting.respond_by == at(monday + timedelta(days=3), 12)  # nobody on Tuesday: Thursday
+    assert answered.respond_by == at(tuesday, 12)  # answered already: its due date stays
+    assert blocking.respond_by == blocking_due  # working hours, not visits
+
+
+def test_the_substitute_sees_the_visits_in_their_day_plan_and_preview(week):
+    monday = coming_monday()
+    with work():
+        add_absence(
+            week.admin,
+            week.manager,
+            first_day=monday,
+            last_day=monday + timedelta(days=6),
+            reason="illness",
+            substitute_id=week.colleague.id,
+        )
+    from campus.timetable.day import visits_of
+
+    visits, names = visits_of(week.colleague, monday, monday + timedelta(days=6))
+    assert [(v.day, v.by_substitute) for v in visits] == [
+        (monday + timedelta(days=1), True),
+        (monday + timedelta(days=3), True),
+    ]
+    assert names == {week.manager.id: week.manager.display_name}
+    assert visits_of(week.manager, monday, monday + timedelta(days=6))[0] == []
+
+
+def test_a_holiday_moves_the_next_visit(week, as_user):
+    monday = coming_monday()
+    tuesday = monday + timedelta(days=1)
+    form = {
+        "holiday-name": "Beweglicher Ferientag",
+        "holiday-first_day": tuesday.isoformat(),
+        "holiday-last_day": tuesday.isoformat(),
+    }
+    assert as_user(week.manager).post("/timetable/holidays", data=form).status_code == 403
+    assert as_user(week.admin).post("/timetable/holidays", data=form).status_code == 302
+    ticket = file(week, at(monday, 10))
+    assert ticket.respond_by == at(monday + timedelta(days=3), 12)
+    bad = {**form, "holiday-last_day": monday.isoformat()}
+    response = as_user(week.admin).post("/timetable/holidays", data=bad)
+    assert response.status_code == 422 and "cannot lie before" in response.text
+
+
+# --- the queue and the reports --------------------------------------------------------
+
+
+def test_the_queue_shows_what_is_overdue_and_due_today(week, as_user):
+    now = datetime.now(BERLIN)
+    overdue = week.ticket("new", title="Längst fällig")
+    overdue.respond_by = now - timedelta(hours=1)
+    later_today = week.ticket("new", title="Heute noch")
+    later_today.respond_by = min(now + timedelta(minutes=5), at(now.date(), 23, 59))
+    next_week = week.ticket("new", title="Nächste Woche")
+    next_week.respond_by = now + timedelta(days=7)
+    db.session.commit()
+    browser = as_user(week.manager)
+    page = browser.get("/tickets/?due=overdue").text
+    assert "Längst fällig" in page and "Heute noch" not in page and "Nächste Woche" not in page
+    page = browser.get("/tickets/?due=today").text
+    assert "Heute noch" in page and "Längst fällig" not in page and "Nächste Woche" not in page
+
+
+def test_on_time_shares_on_a_hand_computed_dataset(week):
+    """Tuesday/Thursday 8-12 visits; impaired tickets (24 working hours to resolve)."""
+    m, far = week.manager, week.far_manager
+    mon = date(2026, 3, 2)
+
+    def day(n, hour, minute=0):
+        return at(mon + timedelta(days=n), hour, minute)
+
+    one = file(week, day(0, 10))  # due: response Tue 12:00, resolution Thu 10:00
+    two = file(week, day(0, 11))  # due: response Tue 12:00, resolution Thu 11:00
+    three = file(week, day(1, 13))  # due: response Thu 12:00 (Tuesday's visit is over)
+    four = file(week, day(2, 9), teacher=week.far_teacher)  # no timetable: Fri 9:00, Mon 9:00
+    five = file(week, day(3, 10))
+    with work():
+        services.claim(m, one, now=day(1, 9))  # on time
+        services.resolve(m, one, "Kabel getauscht.", now=day(2, 10))  # on time
+        services.claim(m, two, now=day(2, 9))  # late
+        services.resolve(m, two, "Lampe getauscht.", now=day(4, 12))  # late
+        services.claim(m, three, now=day(3, 11, 59))  # on time, still open
+        services.claim(far, four, now=day(3, 9))  # on time
+        services.resolve(far, four, "Treiber neu.", now=day(7, 9))  # exactly on time
+        services.cancel(week.teacher, five, "Erledigt.", now=day(3, 11))  # not counted
+    assert (one.respond_by, one.resolve_by) == (day(1, 12), day(3, 10))
+    assert (three.respond_by, four.respond_by, four.resolve_by) == (
+        day(3, 12),
+        day(4, 9),
+        day(7, 9),
+    )
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+    summary = first_level_resolution_rate(march, Scope(None))[0]
+    assert (summary.responses_due, summary.responses_on_time) == (4, 3)
+    assert (summary.resolutions_due, summary.resolutions_on_time) == (3, 2)
+    assert summary.response_on_time_share == 0.75
+    by_manager = {r.key: r for r in first_level_resolution_rate(march, Scope(None), "manager")}
+    assert (by_manager[str(m.id)].responses_on_time, by_manager[str(m.id)].responses_due) == (2, 3)
+    assert (by_manager[str(m.id)].resolutions_on_time, by_manager[str(m.id)].resolutions_due) == (
+        1,
+        2,
+    )
+    assert by_manager[str(far.id)].resolution_on_time_share == 1.0
+    by_school = {r.label: r for r in first_level_resolution_rate(march, Scope(None), "school")}
+    assert by_school["Helmholtz-Gymnasium"].response_on_time_share == pytest.approx(2 / 3)
+    assert by_school["Phoenix-Gymnasium"].response_on_time_share == 1.0
+    from tests.unit.test_report_queries import facts_match_a_rebuild
+
+    assert facts_match_a_rebuild()
+
+
+def test_the_reports_page_shows_the_on_time_shares(week, as_user):
+    page = as_user(week.admin).get("/reports/").text
+    assert "First response by its due date" in page or "Erste Antwort" in page
+
+
+# --- the day plan ---------------------------------------------------------------------------
+
+
+def test_the_day_plan_lists_todays_schools_with_blocking_tickets_first(world, as_user):
+    today = datetime.now(BERLIN).date()
+    db.session.add(
+        Visit(
+            manager_id=world.manager.id,
+            school_id=world.teacher.school_id,
+            weekday=today.weekday(),
+            starts=time(0, 0),
+            ends=time(23, 59),
+        )
+    )
+    db.session.commit()
+    minor = world.ticket("new", title="Drucker leise", impact=Impact.MINOR)
+    blocking = world.ticket("new", title="Beamer tot", impact=Impact.BLOCKING)
+    world.ticket("new", title="Fremder Campus")  # the same campus: also listed
+    db.session.commit()
+    browser = as_user(world.manager)
+    page = browser.get("/today").text
+    assert "Helmholtz-Gymnasium" in page
+    assert page.index(blocking.title) < page.index(minor.title)
+    assert "On site now" in page or "Jetzt vor Ort" in page
+    response = browser.post(f"/today/on-site/{world.teacher.school_id}")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count(SiteVisit.id))) == 1
+    # not at a school of another campus
+    assert browser.post(f"/today/on-site/{world.far_teacher.school_id}").status_code == 403
+    assert db.session.scalar(select(func.count(SiteVisit.id))) == 1
+
+
+# --- holidays from a calendar file ------------------------------------------------------------
+
+
+NRW = Path(__file__).resolve().parents[2] / "campus" / "data" / "ferien-nrw.ics"
+
+
+def test_holidays_are_imported_from_a_calendar_after_a_dry_run(world, as_user):
+    admin = as_user(world.admin)
+
+    def upload(data: bytes, dry_run: bool):
+        form = {"ics-calendar": (io.BytesIO(data), "ferien.ics")}
+        if dry_run:
+            form["ics-dry_run"] = "y"
+        return admin.post(
+            "/timetable/holidays/import", data=form, content_type="multipart/form-data"
+        )
+
+    response = upload(NRW.read_bytes(), dry_run=True)
+    assert response.status_code == 200
+    assert "Sommerferien Nordrhein-Westfalen 2027" in response.text
+    assert db.session.scalar(select(func.count(Holiday.id))) == 0  # a dry run saves nothing
+    assert upload(NRW.read_bytes(), dry_run=False).status_code == 302
+    stored = {h.name: (h.first_day, h.last_day) for h in db.session.scalars(select(Holiday))}
+    # all-day entries end the day before DTEND
+    assert stored["Weihnachtsferien Nordrhein-Westfalen 2026/27"] == (
+        date(2026, 12, 23),
+        date(2027, 1, 6),
+    )
+    assert stored["Pfingstferien Nordrhein-Westfalen 2027"] == (
+        date(2027, 5, 18),
+        date(2027, 5, 18),
+    )
+    count = db.session.scalar(select(func.count(Holiday.id)))
+    assert upload(NRW.read_bytes(), dry_run=False).status_code == 302  # again: nothing twice
+    assert db.session.scalar(select(func.count(Holiday.id))) == count
+    for bad, message in (
+        (b"", "Please choose a calendar file"),
+        (b"this is no calendar", "not a calendar in iCalendar format"),
+        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "holds no entries"),
+    ):
+        response = upload(bad, dry_run=False)
+        assert response.status_code == 422, bad
+        assert message in response.text
+    assert as_user(world.manager).get("/timetable/holidays").status_code == 403
+
+
+def test_a_repeating_calendar_entry_is_unfolded():
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//DE\r\nBEGIN:VEVENT\r\n"
+        b"UID:einheit@example.org\r\nSUMMARY:Tag der Deutschen Einheit\r\n"
+        b"DTSTART;VALUE=DATE:20261003\r\nDTEND;VALUE=DATE:20261004\r\nRRULE:FREQ=YEARLY\r\n"
+        b"DTSTAMP:20261101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    entries = read_calendar(data, date(2026, 11, 27))
+    assert [(e.first_day, e.last_day) for e in entries][:3] == [
+        (date(2026, 10, 3), date(2026, 10, 3)),
+        (date(2027, 10, 3), date(2027, 10, 3)),
+        (date(2028, 10, 3), date(2028, 10, 3)),
+    ]
+    assert len({e.uid for e in entries}) == len(entries)
+
+
+# --- the calendar feed ---------------------------------------------------------------
+
+
+def test_the_calendar_feed_is_private_revocable_and_parses_back(week, as_user):
+    browser = as_user(week.manager)
+    assert browser.post(f"/timetable/{week.manager.id}/feed").status_code == 302
+    page = browser.get(f"/timetable/{week.manager.id}").text
+    address = re.search(r'value="(http://[^"]+\.ics)"', page).group(1)
+    path = address.split("localhost", 1)[1]
+    anonymous = week_app_client(browser)
+    response = anonymous.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.data)
+    events = list(calendar.walk("VEVENT"))
+    assert events, "the coming visits are in the feed"
+    for event in events:
+        start = event.get("DTSTART").dt
+        assert start.weekday() in (TUE, THU)
+        assert (start.astimezone(BERLIN).hour, event.get("DTEND").dt.astimezone(BERLIN).hour) == (
+            8,
+            12,
+        )
+        assert str(event.get("SUMMARY")) == "Helmholtz-Gymnasium"
+    assert len({str(e.get("UID")) for e in events}) == len(events)
+    # someone else's token, a made-up one: nothing
+    assert (
+        anonymous.get(path.replace(f"/{week.manager.id}-", f"/{week.colleague.id}-")).status_code
+        == 404
+    )
+    assert anonymous.get("/timetable/feed/1-" + "0" * 40 + ".ics").status_code == 404
+    # a new address ends the old one; switching off ends all
+    assert browser.post(f"/timetable/{week.manager.id}/feed").status_code == 302
+    assert anonymous.get(path).status_code == 404
+    assert (
+        browser.post(f"/timetable/{week.manager.id}/feed", data={"revoke": "1"}).status_code == 302
+    )
+    db.session.expire_all()
+    assert week.manager.calendar_key is None
+    # nobody else may make or end a manager's address
+    assert as_user(week.colleague).post(f"/timetable/{week.manager.id}/feed").status_code == 404
+
+
+def week_app_client(browser):
+    return browser.application.test_client()
