@@ -59,7 +59,11 @@ def when(day: date, today: date) -> str:
     weekday = dates.format_date(day, "EEEE", locale=_locale())
     if day < today + timedelta(days=7):
         return gettext("on %(weekday)s", weekday=weekday)
-    return gettext("on %(date)s", date=dates.format_skeleton("MMMMEEEEd", day, locale=_locale()))
+    return gettext(
+        "on %(weekday)s, %(date)s",
+        weekday=weekday,
+        date=dates.format_skeleton("MMMMd", day, locale=_locale()),
+    )
 
 
 def next_on_site(found, now: datetime) -> Markup:

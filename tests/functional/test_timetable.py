@@ -95,11 +95,11 @@ def test_the_manager_keeps_their_own_timetable_and_an_admin_everyones(world, as_
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"visit-ends": "07:00"}, "must end after it starts"),
-        ({"visit-starts": "05:00"}, "between 6:00 and 20:00"),
-        ({"visit-school_id": ""}, "Please choose a school"),
-        ({"visit-weekday": "9"}, "Please choose a weekday"),
-        ({"visit-starts": "10:00", "visit-ends": "13:00"}, "is already at"),
+        ({"visit-ends": "07:00"}, "muss nach seinem Beginn enden"),
+        ({"visit-starts": "05:00"}, "zwischen 6:00 und 20:00"),
+        ({"visit-school_id": ""}, "Bitte wählen Sie eine Schule"),
+        ({"visit-weekday": "9"}, "Bitte wählen Sie einen Wochentag"),
+        ({"visit-starts": "10:00", "visit-ends": "13:00"}, "ist zu dieser Zeit schon"),
     ],
 )
 def test_a_visit_that_cannot_be_is_refused_next_to_its_field(week, as_user, change, message):
@@ -126,7 +126,7 @@ def test_a_school_of_another_campus_cannot_be_planned(world, as_user):
     }
     response = as_user(world.manager).post(f"/timetable/{world.manager.id}/visits", data=form)
     assert response.status_code == 422
-    assert "not on a campus of" in response.text
+    assert "gehört zu keinem Campus von" in response.text
 
 
 def test_an_absence_is_checked(week, as_user):
@@ -139,7 +139,7 @@ def test_an_absence_is_checked(week, as_user):
                 "absence-first_day": (monday + timedelta(days=2)).isoformat(),
                 "absence-last_day": monday.isoformat(),
             },
-            "cannot lie before",
+            "kann nicht vor dem ersten liegen",
         ),
         (
             {
@@ -147,7 +147,7 @@ def test_an_absence_is_checked(week, as_user):
                 "absence-last_day": monday.isoformat(),
                 "absence-substitute_id": week.manager.id,
             },
-            "stand in for themselves",
+            "sich selbst vertreten",
         ),
         (
             {
@@ -155,9 +155,9 @@ def test_an_absence_is_checked(week, as_user):
                 "absence-last_day": monday.isoformat(),
                 "absence-substitute_id": week.teacher.id,
             },
-            "must be an active campus manager",
+            "Vertreten kann nur ein aktives",
         ),
-        ({"absence-last_day": monday.isoformat()}, "Please give the first day"),
+        ({"absence-last_day": monday.isoformat()}, "Bitte geben Sie den ersten Tag an"),
     ]
     for form, message in cases:
         response = browser.post(url, data={"absence-reason": "illness", **form})
@@ -260,7 +260,7 @@ def test_a_holiday_moves_the_next_visit(week, as_user):
     assert ticket.respond_by == at(monday + timedelta(days=3), 12)
     bad = {**form, "holiday-last_day": monday.isoformat()}
     response = as_user(week.admin).post("/timetable/holidays", data=bad)
-    assert response.status_code == 422 and "cannot lie before" in response.text
+    assert response.status_code == 422 and "kann nicht vor dem ersten liegen" in response.text
 
 
 # --- the queue and the reports --------------------------------------------------------
@@ -403,9 +403,12 @@ def test_holidays_are_imported_from_a_calendar_after_a_dry_run(world, as_user):
     assert upload(NRW.read_bytes(), dry_run=False).status_code == 302  # again: nothing twice
     assert db.session.scalar(select(func.count(Holiday.id))) == count
     for bad, message in (
-        (b"", "Please choose a calendar file"),
-        (b"this is no calendar", "not a calendar in iCalendar format"),
-        (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n", "holds no entries"),
+        (b"", "Bitte wählen Sie eine Kalenderdatei"),
+        (b"this is no calendar", "kein Kalender im iCalendar-Format"),
+        (
+            b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",
+            "keine Einträge für die kommenden Jahre",
+        ),
     ):
         response = upload(bad, dry_run=False)
         assert response.status_code == 422, bad
@@ -474,3 +477,91 @@ def test_the_calendar_feed_is_private_revocable_and_parses_back(week, as_user):
 
 def week_app_client(browser):
     return browser.application.test_client()
+
+
+# --- "next on site", in the teacher's words ------------------------------------------------
+
+
+def test_next_on_site_in_german_from_every_day_of_the_week(week, app):
+    from flask_babel import force_locale
+
+    from campus.timetable.onsite import next_on_site
+    from campus.timetable.wording import next_on_site as words
+
+    monday = coming_monday()
+    name = week.manager.display_name
+    expected = [
+        (
+            at(monday, 10),
+            f"{name} (Campusmanagement) ist morgen, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=1), 7),
+            f"{name} (Campusmanagement) ist heute, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=1), 10),
+            f"{name} (Campusmanagement) ist gerade an Ihrer Schule, bis 12:00 Uhr.",
+        ),
+        (
+            at(monday + timedelta(days=1), 13),
+            f"{name} (Campusmanagement) ist am Donnerstag, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=2), 9),
+            f"{name} (Campusmanagement) ist morgen, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=3), 13),
+            f"{name} (Campusmanagement) ist am Dienstag, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=4), 9),
+            f"{name} (Campusmanagement) ist am Dienstag, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=5), 9),
+            f"{name} (Campusmanagement) ist am Dienstag, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+        (
+            at(monday + timedelta(days=6), 9),
+            f"{name} (Campusmanagement) ist am Dienstag, 8–12 Uhr, wieder an Ihrer Schule.",
+        ),
+    ]
+    school = week.teacher.school
+    with app.test_request_context(), force_locale("de"):
+        for now, sentence in expected:
+            assert str(words(next_on_site(school, now), now)) == sentence, now
+    # the manager is away next week without a substitute: the visit after that
+    with work():
+        add_absence(
+            week.admin,
+            week.manager,
+            first_day=monday + timedelta(days=7),
+            last_day=monday + timedelta(days=13),
+            reason="leave",
+        )
+    friday = at(monday + timedelta(days=4), 9)
+    later = monday + timedelta(days=15)
+    with app.test_request_context(), force_locale("de"):
+        said = str(words(next_on_site(school, friday), friday))
+    assert said == (
+        f"{name} (Campusmanagement) ist am Dienstag, {later.day}. "
+        f"{MONTHS[later.month - 1]}, 8–12 Uhr, wieder an Ihrer Schule."
+    )
+
+
+MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+MONTHS = MONTHS.split()
+
+
+def test_the_report_form_and_the_ticket_page_tell_the_teacher_who_comes(week, as_user):
+    teacher = as_user(week.teacher)
+    page = teacher.get("/tickets/new").text
+    assert week.manager.display_name in page and "(Campusmanagement)" in page
+    assert "sofort benachrichtigt" in page
+    ticket = week.ticket("in_progress")
+    assert "(Campusmanagement)" in teacher.get(f"/tickets/{ticket.id}").text
+    # the manager sees the due dates instead
+    manager_page = as_user(week.manager).get(f"/tickets/{ticket.id}").text
+    assert "Lösung fällig" in manager_page and "(Campusmanagement) ist" not in manager_page
