@@ -20,6 +20,9 @@
   navigator.serviceWorker.register(plan.dataset.worker).then(function () {
     return navigator.serviceWorker.ready;
   }).then(function (registration) {
-    registration.active.postMessage({ type: "keep", today: plan.dataset.today, urls: keep });
+    var assets = Array.prototype.map.call(
+      document.querySelectorAll("link[href], script[src]"),
+      function (element) { return element.href || element.src; });
+    registration.active.postMessage({ type: "keep", today: plan.dataset.today, urls: keep, assets: assets });
   }).catch(function () { /* no offline copy: the page works as before */ });
 })();

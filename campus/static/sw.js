@@ -15,12 +15,13 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
-function keep(today, urls) {
+function keep(today, urls, assets) {
   return caches.open(CACHE).then(function (cache) {
-    var wanted = [today].concat(urls);
+    var wanted = [today].concat(urls, assets);
     return cache.keys().then(function (requests) {
       return Promise.all(requests.filter(function (request) {
-        return wanted.indexOf(new URL(request.url).pathname) === -1;
+        var url = new URL(request.url);
+        return wanted.indexOf(url.pathname + url.search) === -1;
       }).map(function (request) { return cache.delete(request); }));
     }).then(function () {
       return Promise.all(wanted.map(function (url) {
@@ -32,30 +33,43 @@ function keep(today, urls) {
   });
 }
 
+function local(url) {
+  try {
+    var parsed = new URL(url, self.location.origin);
+    return parsed.origin === self.location.origin ? parsed.pathname + parsed.search : null;
+  } catch (error) {
+    return null;
+  }
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (data.type === "keep" && Array.isArray(data.urls)) {
-    event.waitUntil(keep(data.today || "/today", data.urls.filter(function (u) { return KEPT.test(u); })));
-  }
+  if (data.type !== "keep" || !Array.isArray(data.urls)) return;
+  var pages = data.urls.filter(function (u) { return KEPT.test(u); });
+  var assets = (Array.isArray(data.assets) ? data.assets : []).map(local).filter(Boolean);
+  event.waitUntil(keep(data.today || "/today", pages, assets));
 });
 
+// Every request goes to the network first; only when that fails does the kept copy
+// answer (the day plan, its tickets, and what those pages need to show).
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin || !KEPT.test(url.pathname)) return;
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  var key = url.pathname + url.search;
   event.respondWith(fetch(request).then(function (response) {
-    if (response.ok && !response.redirected) {
+    if (response.ok && !response.redirected && KEPT.test(url.pathname)) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) {
-        return cache.match(url.pathname).then(function (kept) {
-          if (kept || url.pathname === "/today") return cache.put(url.pathname, copy);
+        return cache.match(key).then(function (kept) {
+          if (kept || url.pathname === "/today") return cache.put(key, copy);
         });
       });
     }
     return response;
   }).catch(function (error) {
     return caches.open(CACHE).then(function (cache) {
-      return cache.match(url.pathname);
+      return cache.match(key);
     }).then(function (kept) {
       if (kept) return kept;
       throw error;
