@@ -4,7 +4,7 @@ service worker that keeps the day plan readable offline."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -169,6 +169,6 @@ def feed(token: str):
 @bp.route("/sw.js")
 def service_worker():
     """/sw.js at the site's root, so that it may look after /today and /tickets/."""
-    response = send_file(STATIC / "sw.js", mimetype="text/javascript", max_age=0)
+    response = Response((STATIC / "sw.js").read_bytes(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

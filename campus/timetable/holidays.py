@@ -19,6 +19,8 @@ from campus.timetable.services import changed
 
 MAX_BYTES = 1024 * 1024
 MAX_ENTRIES = 500
+MAX_REPEATING = 50  # entries with a rule, each unfolded over five years
+TOO_OFTEN = ("SECONDLY", "MINUTELY", "HOURLY")  # unfolded over years: millions of entries
 YEARS_BACK, YEARS_AHEAD = 1, 4
 
 
@@ -49,7 +51,22 @@ def read_calendar(data: bytes, today: date) -> list[Entry]:
             today.replace(day=1) - timedelta(days=365 * YEARS_BACK),
             today + timedelta(days=365 * YEARS_AHEAD),
         )
+        found = calendar.walk("VEVENT")
+        repeating = [event for event in found if event.get("RRULE") is not None]
+        if len(found) > MAX_ENTRIES or len(repeating) > MAX_REPEATING:
+            raise InvalidInput(
+                _l("The calendar holds more than %(n)d entries.", n=MAX_ENTRIES), field="calendar"
+            )
+        for event in repeating:
+            rule = event.get("RRULE")
+            if str(rule.get("FREQ", [""])[0]).upper() in TOO_OFTEN:
+                raise InvalidInput(
+                    _l("The calendar repeats an entry more often than daily: no holidays."),
+                    field="calendar",
+                )
         events = recurring_ical_events.of(calendar).between(*window)
+    except InvalidInput:
+        raise
     except Exception:  # whatever the parser dislikes: the file is not usable
         raise InvalidInput(
             _l("This file is not a calendar in iCalendar format (.ics)."), field="calendar"

@@ -10,7 +10,7 @@ from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import School, SiteVisit, User, utcnow
 from campus.permissions import managers, manages_a_campus
-from campus.timetable.plans import plan_for, who_visits
+from campus.timetable.plans import load_timetable, plan_for, today, who_visits
 from campus.timetable.schedule import Occurrence
 
 # A recorded "on site now" counts as being there for this long (if the timetable says
@@ -78,9 +78,12 @@ def record_on_site(manager: User, school_id: int, now: datetime | None = None) -
 
 
 def _looks_after(manager: User, school: School) -> bool:
-    return school.campus_id in manager.campus_ids or school.id in {
-        s for s, ids in who_visits([school.id]).items() if manager.id in ids
-    }
+    """A school of the manager's campuses, or one they visit today as a substitute."""
+    if school.campus_id in manager.campus_ids:
+        return True
+    day = today()
+    timetable = load_timetable(day, day, school_ids=[school.id])
+    return any(v.person_id == manager.id for v in timetable.occurrences(day, day))
 
 
 def on_site_since(manager_id: int, school_ids: list[int], now: datetime) -> dict[int, datetime]:

@@ -105,6 +105,7 @@ def test_no_page_asks_more_with_more_data(city, as_user, count_queries):
     few = counts(world, devices, as_user, count_queries, first)
     add_tickets(world, devices, 60)
     many = counts(world, devices, as_user, count_queries, first)
+    print("COUNTS", many)
     assert many == few
     over = {name: n for name, n in many.items() if n > BUDGET[name]}
     assert over == {}, f"over budget: {over} (all: {many})"

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
+from campus.exceptions import InvalidInput
 from campus.extensions import db
 from campus.models import Absence, Category, Holiday, Impact, SiteVisit, Ticket, Visit
 from campus.reports.period import Period
@@ -565,3 +566,17 @@ def test_the_report_form_and_the_ticket_page_tell_the_teacher_who_comes(week, as
     # the manager sees the due dates instead
     manager_page = as_user(week.manager).get(f"/tickets/{ticket.id}").text
     assert "Lösung fällig" in manager_page and "(Campusmanagement) ist" not in manager_page
+
+
+def test_a_calendar_that_repeats_too_often_is_refused_quickly():
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//DE\r\nBEGIN:VEVENT\r\n"
+        b"UID:flut@example.org\r\nSUMMARY:Flut\r\nDTSTART:20261201T080000Z\r\n"
+        b"DTEND:20261201T080001Z\r\nRRULE:FREQ=SECONDLY\r\n"
+        b"DTSTAMP:20261101T000000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    with pytest.raises(InvalidInput, match="more often than daily"):
+        read_calendar(data, date(2026, 11, 27))
+    daily = data.replace(b"FREQ=SECONDLY", b"FREQ=DAILY")
+    with pytest.raises(InvalidInput, match="more than 500"):
+        read_calendar(daily, date(2026, 11, 27))
