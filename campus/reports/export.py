@@ -15,6 +15,8 @@ RATE_FIELDS = (
     "escalation_rate",
     "l1_capable_share",
     "reopen_rate",
+    "response_on_time_share",
+    "resolution_on_time_share",
 )
 
 

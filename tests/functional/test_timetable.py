@@ -331,6 +331,33 @@ def test_on_time_shares_on_a_hand_computed_dataset(week):
     assert facts_match_a_rebuild()
 
 
+def test_the_on_time_shares_reach_the_exports_and_the_api(week, as_user, token_for):
+    test_on_time_shares_on_a_hand_computed_dataset(week)
+    period = {"preset": "custom", "start": "2026-03-01", "end": "2026-03-31"}
+    data = (
+        as_user(week.admin)
+        .get("/reports/data.json", query_string={**period, "group_by": "manager"})
+        .json
+    )
+    rows = {row["key"]: row for row in data["rows"]}
+    assert rows[str(week.manager.id)]["responses_on_time"] == 2
+    assert rows[str(week.manager.id)]["response_on_time_share"] == pytest.approx(2 / 3, abs=1e-4)
+    csv_text = (
+        as_user(week.admin)
+        .get("/reports/export.csv", query_string={**period, "table": "school"})
+        .text
+    )
+    assert "resolution_on_time_share" in csv_text.splitlines()[0]
+    client = as_user(week.teacher).application.test_client()
+    answer = client.get(
+        "/api/v1/reports/resolution?from=2026-03-01&to=2026-03-31&group_by=school",
+        headers=token_for(week.admin),
+    )
+    assert answer.status_code == 200, answer.text
+    by_school = {row["label"]: row for row in answer.json["rows"]}
+    assert by_school["Phoenix-Gymnasium"]["resolution_on_time_share"] == 1.0
+
+
 def test_the_reports_page_shows_the_on_time_shares(week, as_user):
     page = as_user(week.admin).get("/reports/").text
     assert "First response by its due date" in page or "Erste Antwort" in page
