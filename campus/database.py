@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
+from datetime import time as time_of_day
 
 from flask import Flask, request
 from sqlalchemy import Table, TypeDecorator, event, exc
@@ -244,6 +245,7 @@ def python_type(column) -> type:
 _SQLITE_VALUE = {
     datetime: lambda value: value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"),
     date: date.isoformat,
+    time_of_day: lambda value: value.strftime("%H:%M:%S.%f"),
     bool: int,
 }
 

@@ -82,10 +82,12 @@ def generate(
         if connection.dialect.name == "postgresql":
             _advance_sequences(connection)
     from campus.reports.facts import rebuild_facts
+    from campus.timetable.plans import refresh_plans
     from campus.unit_of_work import work
 
     with work():
         rebuild_facts()
+        refresh_plans()  # each school's coming visits, as the worker keeps them
     with db.engine.connect() as connection:
         connection.exec_driver_sql("ANALYZE")
         connection.commit()
@@ -177,6 +179,7 @@ def _people_and_devices(connection, shape: Shape, password_hash: str, now) -> Ci
             devices_of[sid].append((len(devices), kind))
     for number, room in enumerate(rooms, 1):
         room.update(id=number, token=f"g{number:07d}r", created_at=now)
+    visits = _visits(schools, managers_of, now)
     for table, rows in (
         ("campuses", campuses),
         ("schools", schools),
@@ -184,9 +187,35 @@ def _people_and_devices(connection, shape: Shape, password_hash: str, now) -> Ci
         ("campus_managers", links),
         ("rooms", rooms),
         ("devices", devices),
+        ("visits", visits),
     ):
         bulk_insert(connection, db.metadata.tables[table], rows)
     return City(schools, managers_of, teachers_of, devices_of, house, len(users))
+
+
+def _visits(schools: list[dict], managers_of: dict[int, list[int]], now) -> list[dict]:
+    """Each campus's first manager visits its schools on the demo's half days (a campus
+    of more than ten schools leaves the rest without visits: due by working hours)."""
+    from campus.demo_timetable import half_days
+
+    by_campus: dict[int, list[dict]] = {}
+    for school in schools:
+        by_campus.setdefault(school["campus_id"], []).append(school)
+    visits = []
+    for campus_id, members in by_campus.items():
+        slots = half_days()[: min(10, 2 * len(members))]
+        for index, (weekday, (starts, ends)) in enumerate(slots):
+            visits.append(
+                {
+                    "manager_id": managers_of[campus_id][0],
+                    "school_id": members[index % len(members)]["id"],
+                    "weekday": weekday,
+                    "starts": starts,
+                    "ends": ends,
+                    "created_at": now,
+                }
+            )
+    return visits
 
 
 def _tickets(connection, shape: Shape, city: City, rng, now, progress) -> tuple[int, int]:

@@ -12,6 +12,7 @@ from campus.tickets.queries import (
     LIST_OPTIONS,
     SORT_COLUMNS,
     TicketFilter,
+    end_of_day,
     filter_from_args,
     filter_options,
     ticket_query,
@@ -53,6 +54,12 @@ def queue():
         return redirect(url_for("tickets.mine"))
     f = filter_from_args(request.args, current_user)
     page = _page(ticket_query(current_user, f), f.sort)
+    now = utcnow()
     return render_template(
-        "tickets/queue.html", page=page, f=f, now=utcnow(), **filter_options(current_user, f)
+        "tickets/queue.html",
+        page=page,
+        f=f,
+        now=now,
+        midnight=end_of_day(now),
+        **filter_options(current_user, f),
     )

@@ -111,9 +111,12 @@ def _due(query: Select, due: str, now: datetime) -> Select:
     next_due = Ticket.next_due_clause()
     if due == "overdue":
         return query.where(next_due < now)
-    local = now.astimezone(BERLIN)
-    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=BERLIN)
-    return query.where(next_due >= now, next_due < midnight)
+    return query.where(next_due >= now, next_due < end_of_day(now))
+
+
+def end_of_day(now: datetime) -> datetime:
+    """Midnight after `now`, in Berlin."""
+    return datetime.combine(now.astimezone(BERLIN).date() + timedelta(days=1), time(0), BERLIN)
 
 
 # Each sort as columns that one index range can serve, for keyset pagination. The impact

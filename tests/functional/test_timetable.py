@@ -348,6 +348,9 @@ def test_the_on_time_shares_reach_the_exports_and_the_api(week, as_user, token_f
         .text
     )
     assert "resolution_on_time_share" in csv_text.splitlines()[0]
+    printed = as_user(week.admin).get("/reports/evaluation", query_string=period).text
+    assert "75\xa0% der ersten Antworten kamen bis zum nächsten Besuch" in printed
+    assert "67\xa0% der Störungen wurden innerhalb ihrer Zielzeit gelöst" in printed
     client = as_user(week.teacher).application.test_client()
     answer = client.get(
         "/api/v1/reports/resolution?from=2026-03-01&to=2026-03-31&group_by=school",
