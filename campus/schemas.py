@@ -88,6 +88,13 @@ class TicketSchema(Shape):
     created_at = _time()
     updated_at = _time(allow_none=True)
     first_response_at = _time(allow_none=True)
+    respond_by = _time(
+        allow_none=True,
+        metadata={"description": "First response due: by the school's next visit."},
+    )
+    resolve_by = _time(
+        allow_none=True, metadata={"description": "Resolution due: by the impact's target."}
+    )
     escalated_at = _time(allow_none=True)
     resolved_at = _time(allow_none=True)
     closed_at = _time(allow_none=True)

@@ -187,6 +187,16 @@ def test_due_dates_follow_the_timetable_at_filing(week):
     assert minor.resolve_by == at(monday + timedelta(days=14), 10)
 
 
+def test_the_api_gives_the_due_dates(week, as_user, token_for):
+    ticket = file(week, at(coming_monday(), 10))
+    client = as_user(week.teacher).application.test_client()
+    answer = client.get(f"/api/v1/tickets/{ticket.id}", headers=token_for(week.manager))
+    assert answer.status_code == 200
+    due = datetime.fromisoformat(answer.json["respond_by"])
+    assert due == at(coming_monday() + timedelta(days=1), 12)
+    assert datetime.fromisoformat(answer.json["resolve_by"]) == ticket.resolve_by
+
+
 def test_a_school_without_a_timetable_gets_working_hours(world):
     monday = coming_monday()
     ticket = file(world, at(monday, 10))
