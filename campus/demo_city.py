@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from campus.database import bulk_insert
+from campus.demo_timetable import generated_visits
 from campus.extensions import db
 from campus.models import User
 
@@ -179,7 +180,7 @@ def _people_and_devices(connection, shape: Shape, password_hash: str, now) -> Ci
             devices_of[sid].append((len(devices), kind))
     for number, room in enumerate(rooms, 1):
         room.update(id=number, token=f"g{number:07d}r", created_at=now)
-    visits = _visits(schools, managers_of, now)
+    visits = generated_visits(schools, managers_of, now)
     for table, rows in (
         ("campuses", campuses),
         ("schools", schools),
@@ -191,31 +192,6 @@ def _people_and_devices(connection, shape: Shape, password_hash: str, now) -> Ci
     ):
         bulk_insert(connection, db.metadata.tables[table], rows)
     return City(schools, managers_of, teachers_of, devices_of, house, len(users))
-
-
-def _visits(schools: list[dict], managers_of: dict[int, list[int]], now) -> list[dict]:
-    """Each campus's first manager visits its schools on the demo's half days (a campus
-    of more than ten schools leaves the rest without visits: due by working hours)."""
-    from campus.demo_timetable import half_days
-
-    by_campus: dict[int, list[dict]] = {}
-    for school in schools:
-        by_campus.setdefault(school["campus_id"], []).append(school)
-    visits = []
-    for campus_id, members in by_campus.items():
-        slots = half_days()[: min(10, 2 * len(members))]
-        for index, (weekday, (starts, ends)) in enumerate(slots):
-            visits.append(
-                {
-                    "manager_id": managers_of[campus_id][0],
-                    "school_id": members[index % len(members)]["id"],
-                    "weekday": weekday,
-                    "starts": starts,
-                    "ends": ends,
-                    "created_at": now,
-                }
-            )
-    return visits
 
 
 def _tickets(connection, shape: Shape, city: City, rng, now, progress) -> tuple[int, int]:

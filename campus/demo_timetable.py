@@ -53,3 +53,27 @@ def seed_timetable(admin: User, managers: list[User], schools_of: dict, today: d
         kind="moved",
         note="Fortbildung am Mittwoch",
     )
+
+
+def generated_visits(schools: list[dict], managers_of: dict[int, list[int]], now) -> list[dict]:
+    """`flask campus generate`: each campus's first manager visits its schools on the
+    demo's half days (a campus of more than ten schools leaves the rest without visits:
+    their due dates go by working hours)."""
+    by_campus: dict[int, list[dict]] = {}
+    for school in schools:
+        by_campus.setdefault(school["campus_id"], []).append(school)
+    visits = []
+    for campus_id, members in by_campus.items():
+        slots = half_days()[: min(10, 2 * len(members))]
+        for index, (weekday, (starts, ends)) in enumerate(slots):
+            visits.append(
+                {
+                    "manager_id": managers_of[campus_id][0],
+                    "school_id": members[index % len(members)]["id"],
+                    "weekday": weekday,
+                    "starts": starts,
+                    "ends": ends,
+                    "created_at": now,
+                }
+            )
+    return visits

@@ -23,9 +23,7 @@ from campus.timetable.services import (
     add_absence,
     add_visit,
     change_day,
-    remove_absence,
-    remove_change,
-    remove_visit,
+    remove_entry,
     substitute_misses_campuses,
 )
 from campus.unit_of_work import work
@@ -144,88 +142,59 @@ def _done(manager: User, message: str):
     return redirect(url_for("timetable.manager", manager_id=manager.id))
 
 
-@bp.route("/timetable/<int:manager_id>/visits", methods=["POST"])
-@login_required
-def add_visit_page(manager_id: int):
-    manager = _manager_or_404(manager_id)
-    form = VisitForm(prefix="visit")
-    _forms(manager, visit_form=form)
-    if form.validate_on_submit():
-        with work(form) as attempt:
-            add_visit(
-                current_user,
-                manager,
-                school_id=form.school_id.data,
-                weekday=form.weekday.data,
-                starts=form.starts.data,
-                ends=form.ends.data,
-            )
-        if attempt.ok:
-            return _done(manager, _("Visit added to the timetable."))
-    return _page(manager, form_status(form), visit_form=form)
+def _fields(form, *names) -> dict:
+    return {name: getattr(form, name).data for name in names}
 
 
-@bp.route("/timetable/<int:manager_id>/absences", methods=["POST"])
-@login_required
-def add_absence_page(manager_id: int):
-    manager = _manager_or_404(manager_id)
-    form = AbsenceForm(prefix="absence")
-    _forms(manager, absence_form=form)
-    if form.validate_on_submit():
-        with work(form) as attempt:
-            absence = add_absence(
-                current_user,
-                manager,
-                first_day=form.first_day.data,
-                last_day=form.last_day.data,
-                reason=form.reason.data,
-                substitute_id=form.substitute_id.data,
-                note=form.note.data,
-            )
-            missing = substitute_misses_campuses(absence)
-        if attempt.ok:
-            if missing:
-                flash(
-                    _(
-                        "The substitute does not see the tickets of %(campuses)s: an "
-                        "administrator can add them to the campus for the time of the absence.",
-                        campuses=", ".join(missing),
-                    ),
-                    "warning",
-                )
-            return _done(manager, _("Absence entered; the due dates follow it."))
-    return _page(manager, form_status(form), absence_form=form)
+def _add_visit(manager: User, form) -> str:
+    add_visit(current_user, manager, **_fields(form, "school_id", "weekday", "starts", "ends"))
+    return _("Visit added to the timetable.")
 
 
-@bp.route("/timetable/<int:manager_id>/changes", methods=["POST"])
-@login_required
-def add_change_page(manager_id: int):
-    manager = _manager_or_404(manager_id)
-    form = ChangeForm(prefix="change")
-    _forms(manager, change_form=form)
-    if form.validate_on_submit():
-        with work(form) as attempt:
-            change_day(
-                current_user,
-                manager,
-                school_id=form.school_id.data,
-                day=form.day.data,
-                to_day=form.to_day.data,
-                starts=form.starts.data,
-                ends=form.ends.data,
-                kind=form.kind.data,
-                note=form.note.data,
-            )
-        if attempt.ok:
-            return _done(manager, _("Change saved."))
-    return _page(manager, form_status(form), change_form=form)
+def _add_absence(manager: User, form) -> str:
+    names = ("first_day", "last_day", "reason", "substitute_id", "note")
+    absence = add_absence(current_user, manager, **_fields(form, *names))
+    missing = substitute_misses_campuses(absence)
+    if missing:
+        flash(
+            _(
+                "The substitute does not see the tickets of %(campuses)s: an "
+                "administrator can add them to the campus for the time of the absence.",
+                campuses=", ".join(missing),
+            ),
+            "warning",
+        )
+    return _("Absence entered; the due dates follow it.")
 
 
-REMOVABLE = {
-    "visits": (Visit, remove_visit),
-    "absences": (Absence, remove_absence),
-    "changes": (VisitChange, remove_change),
+def _change_day(manager: User, form) -> str:
+    names = ("school_id", "day", "to_day", "starts", "ends", "kind", "note")
+    change_day(current_user, manager, **_fields(form, *names))
+    return _("Change saved.")
+
+
+# What each part of the page adds: its form (and the prefix of its fields), the model of
+# its entries, and the service call (which says what to tell the user).
+ENTRIES = {
+    "visits": (VisitForm, "visit", Visit, _add_visit),
+    "absences": (AbsenceForm, "absence", Absence, _add_absence),
+    "changes": (ChangeForm, "change", VisitChange, _change_day),
 }
+
+
+@bp.route("/timetable/<int:manager_id>/<any(visits, absences, changes):what>", methods=["POST"])
+@login_required
+def add(manager_id: int, what: str):
+    manager = _manager_or_404(manager_id)
+    form_class, prefix, _model, carry_out = ENTRIES[what]
+    form = form_class(prefix=prefix)
+    _forms(manager, **{f"{prefix}_form": form})
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            message = carry_out(manager, form)
+        if attempt.ok:
+            return _done(manager, message)
+    return _page(manager, form_status(form), **{f"{prefix}_form": form})
 
 
 @bp.route(
@@ -235,12 +204,11 @@ REMOVABLE = {
 @login_required
 def remove(manager_id: int, what: str, item_id: int):
     manager = _manager_or_404(manager_id)
-    model, service = REMOVABLE[what]
-    item = db.session.get(model, item_id)
+    item = db.session.get(ENTRIES[what][2], item_id)
     if item is None or item.manager_id != manager.id or not ConfirmForm().validate_on_submit():
         abort(404)
     with work():
-        service(current_user, item)
+        remove_entry(current_user, item)
     return _done(manager, _("Removed."))
 
 

@@ -117,14 +117,6 @@ def add_visit(
     return visit
 
 
-def remove_visit(actor: User, visit: Visit) -> None:
-    require_planner(actor, visit.manager)
-    school_id = visit.school_id
-    db.session.delete(visit)
-    db.session.flush()
-    changed([school_id])
-
-
 # --- absences ------------------------------------------------------------------------------
 
 
@@ -174,14 +166,6 @@ def add_absence(
     db.session.flush()
     changed(schools_of({manager.id}))
     return absence
-
-
-def remove_absence(actor: User, absence: Absence) -> None:
-    require_planner(actor, absence.manager)
-    manager_id = absence.manager_id
-    db.session.delete(absence)
-    db.session.flush()
-    changed(schools_of({manager_id}))
 
 
 def substitute_misses_campuses(absence: Absence) -> list[str]:
@@ -281,9 +265,10 @@ def change_day(
     return made
 
 
-def remove_change(actor: User, change: VisitChange) -> None:
-    require_planner(actor, change.manager)
-    school_id = change.school_id
-    db.session.delete(change)
+def remove_entry(actor: User, entry: Visit | Absence | VisitChange) -> None:
+    """Take a weekly visit, an absence or a one-off change out of the timetable."""
+    require_planner(actor, entry.manager)
+    schools = schools_of({entry.manager_id}) if isinstance(entry, Absence) else [entry.school_id]
+    db.session.delete(entry)
     db.session.flush()
-    changed([school_id])
+    changed(schools)
