@@ -14,6 +14,7 @@ from campus.mail import notices, sending
 from campus.reports import facts
 from campus.tickets.housekeeping import release_after_move, release_tickets
 from campus.timetable import due, plans
+from campus.timetable.people import follow_person
 from campus.unit_of_work import Handlers
 from campus.webhooks import delivery
 
@@ -28,6 +29,10 @@ def _release_after_move(event: e.SchoolMoved) -> None:
 
 def _rebuild_report_facts(_event: e.ReportSettingsChanged) -> None:
     jobs.enqueue("reports.rebuild")
+
+
+def _leave_timetable(event: e.UserDeactivated | e.UserPlacementChanged) -> None:
+    follow_person(event.user)
 
 
 def _follow_timetable(event: e.TimetableChanged) -> None:
@@ -45,8 +50,8 @@ def handlers() -> Handlers:
             e.SchoolMoved: [facts.on_school_moved, _release_after_move],
             e.TicketEscalated: [delivery.queue_for],
             e.TicketReturned: [delivery.queue_for],
-            e.UserDeactivated: [_release],
-            e.UserPlacementChanged: [_release],
+            e.UserDeactivated: [_release, _leave_timetable],
+            e.UserPlacementChanged: [_release, _leave_timetable],
             e.TimetableChanged: [_follow_timetable],
         },
         after_commit={

@@ -1,7 +1,7 @@
 // Campus service worker: keeps the manager's day plan (/today) and the tickets on it
 // readable without a network. Pages are always asked from the server first; the kept
-// copy answers only when the network fails. Nothing else is cached, and logging out
-// clears it (Clear-Site-Data).
+// copy answers only when the network fails, for a day at most. Nothing else is kept, and
+// logging out (or landing on the login page) clears it.
 "use strict";
 var CACHE = "campus-day-v1";
 var KEPT = /^\/(today|tickets\/[0-9]+)$/;
@@ -58,6 +58,9 @@ self.addEventListener("fetch", function (event) {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   var key = url.pathname + url.search;
   event.respondWith(fetch(request).then(function (response) {
+    if (new URL(response.url).pathname.indexOf("/auth/login") === 0) {
+      caches.delete(CACHE);  // logged out (or the session ended): nothing stays kept
+    }
     if (response.ok && !response.redirected && KEPT.test(url.pathname)) {
       var copy = response.clone();
       caches.open(CACHE).then(function (cache) {
@@ -71,8 +74,15 @@ self.addEventListener("fetch", function (event) {
     return caches.open(CACHE).then(function (cache) {
       return cache.match(key);
     }).then(function (kept) {
-      if (kept) return kept;
+      if (kept && fresh(kept)) return kept;
       throw error;
     });
   }));
 });
+
+// A kept page older than a day is not shown: yesterday's plan is no plan.
+function fresh(response) {
+  // the first date only: some servers send the header twice, and a fetch joins them
+  var made = Date.parse((response.headers.get("Date") || "").slice(0, 29));
+  return !isNaN(made) && Date.now() - made < 24 * 60 * 60 * 1000;
+}

@@ -8,7 +8,8 @@
 - Resolution: within DUE_RESOLUTION_HOURS[impact] working hours.
 Working hours are DUE_WORKING_HOURS on DUE_WORKING_DAYS, Berlin time; holidays stop the
 clock. Due dates are set when a ticket is filed; a change to the timetable moves the first
-response of the school's open tickets that have none yet.
+response of the school's open tickets that have none yet and are not overdue (a change
+made afterwards never turns a missed due date into a kept one).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from campus.extensions import db
-from campus.models import Impact, School, Ticket
-from campus.timetable.plans import LONGEST, plan_for, worked_out
+from campus.models import Impact, School, Ticket, utcnow
+from campus.timetable.plans import LONGEST, load_timetable, plan_for, today, worked_out
 from campus.timetable.schedule import BERLIN, Plan, WorkingHours
 
 
@@ -84,12 +85,19 @@ def move_first_responses(school_ids: list[int] | None) -> int:
     ):
         waiting.setdefault(ticket.school_id, []).append(ticket)
     moved = 0
-    for school_id, tickets in waiting.items():
-        first = min(t.created_at for t in tickets).astimezone(BERLIN).date()
-        plan = worked_out(school_id, first, first + timedelta(days=LONGEST))
-        for ticket in tickets:
-            due = respond_by(plan, school_id, ticket.impact, ticket.created_at)
-            if due != ticket.respond_by:
-                ticket.respond_by = due
-                moved += 1
+    now = utcnow()
+    ids = sorted(waiting)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        first = min(t.created_at for i in chunk for t in waiting[i]).astimezone(BERLIN).date()
+        last = max(first, today(now)) + timedelta(days=LONGEST)
+        plans = load_timetable(first, last, school_ids=chunk).plans(chunk, first, last)
+        for school_id in chunk:
+            for ticket in waiting[school_id]:
+                if ticket.respond_by is not None and ticket.respond_by <= now:
+                    continue  # overdue stays overdue: a later change never rescues it
+                due = respond_by(plans[school_id], school_id, ticket.impact, ticket.created_at)
+                if due != ticket.respond_by:
+                    ticket.respond_by = due
+                    moved += 1
     return moved

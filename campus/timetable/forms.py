@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TimeField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from campus.formhelpers import optional_int
 
@@ -67,8 +67,16 @@ class AbsenceForm(FlaskForm):
             "Makes the visits in these days instead; without one they do not take place."
         ),
     )
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    note = StringField(
+        _l("Note"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Only you and the administrators see it, not the substitute."),
+    )
     submit = SubmitField(_l("Enter absence"))
+
+    def validate_substitute_id(self, field) -> None:
+        if field.raw_data and field.raw_data[0] and field.data is None:
+            raise ValidationError(_l("Please choose a substitute from the list."))
 
 
 class ChangeForm(FlaskForm):

@@ -15,12 +15,13 @@ from campus.extensions import db
 from campus.models import Holiday, User
 from campus.permissions import can_edit_holidays
 from campus.timetable.schedule import BERLIN
-from campus.timetable.services import changed
+from campus.timetable.services import changed, check_day
 
 MAX_BYTES = 1024 * 1024
 MAX_ENTRIES = 500
-MAX_REPEATING = 50  # entries with a rule, each unfolded over five years
 TOO_OFTEN = ("SECONDLY", "MINUTELY", "HOURLY")  # unfolded over years: millions of entries
+WITHIN_A_DAY = {"BYHOUR", "BYMINUTE", "BYSECOND"}  # the same, inside a daily rule
+MAX_REPEATING = 20  # entries with a rule, each unfolded over five years (at most ~1,830 times)
 YEARS_BACK, YEARS_AHEAD = 1, 4
 
 
@@ -59,7 +60,8 @@ def read_calendar(data: bytes, today: date) -> list[Entry]:
             )
         for event in repeating:
             rule = event.get("RRULE")
-            if str(rule.get("FREQ", [""])[0]).upper() in TOO_OFTEN:
+            parts = {str(name).upper() for name in rule}
+            if str(rule.get("FREQ", [""])[0]).upper() in TOO_OFTEN or parts & WITHIN_A_DAY:
                 raise InvalidInput(
                     _l("The calendar repeats an entry more often than daily: no holidays."),
                     field="calendar",
@@ -94,6 +96,19 @@ def read_calendar(data: bytes, today: date) -> list[Entry]:
         uid = str(event.get("UID") or f"{name}-{first.isoformat()}")
         if event.get("RRULE") is not None or event.get("RECURRENCE-ID") is not None:
             uid = f"{uid}/{first.isoformat()}"  # one entry per repetition
+        problems = ErrorCollector()
+        check_holiday(problems, name, first, last)
+        if problems.errors:
+            raise InvalidInput(
+                _l(
+                    "“%(name)s” (%(first)s – %(last)s): %(problem)s",
+                    name=name,
+                    first=first.isoformat(),
+                    last=last.isoformat(),
+                    problem=next(iter(problems.errors.values())),
+                ),
+                field="calendar",
+            )
         entries[uid[:255]] = Entry(uid[:255], name, first, last)
         if len(entries) > MAX_ENTRIES:
             raise InvalidInput(
@@ -130,6 +145,8 @@ def check_holiday(
             problems.add("last_day", _l("The last day cannot lie before the first."))
         elif (last - first).days >= 120:
             problems.add("last_day", _l("A holiday lasts at most 120 days."))
+    check_day(problems, "first_day", first, years=5)
+    check_day(problems, "last_day", last, years=5)
 
 
 def add_holiday(

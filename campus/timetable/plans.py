@@ -87,8 +87,7 @@ def refresh_plans(school_ids: list[int] | None = None, now: datetime | None = No
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         timetable = load_timetable(first, last, school_ids=chunk)
-        for school_id in chunk:
-            plan = timetable.plan(school_id, first, last)
+        for school_id, plan in timetable.plans(chunk, first, last).items():
             db.session.execute(
                 update(School).where(School.id == school_id).values(visit_plan=plan.dumps())
             )

@@ -18,13 +18,13 @@ from campus.permissions import can_plan_visits, is_admin, managers
 from campus.timetable import bp
 from campus.timetable.feed import feed_token, new_calendar_key, revoke_calendar_key
 from campus.timetable.forms import REASONS, WEEKDAYS, AbsenceForm, ChangeForm, VisitForm
+from campus.timetable.people import substitute_misses_campuses
 from campus.timetable.plans import absence_touching, load_timetable, today
 from campus.timetable.services import (
     add_absence,
     add_visit,
     change_day,
     remove_entry,
-    substitute_misses_campuses,
 )
 from campus.unit_of_work import work
 from campus.urls import external_url

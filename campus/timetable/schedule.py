@@ -149,8 +149,16 @@ class Timetable:
         return sorted(found)
 
     def plan(self, school_id: int, first: date, last: date) -> "Plan":
-        visits = [o for o in self.occurrences(first, last) if o.school_id == school_id]
-        return Plan(first, last, visits, self.closed_days(first, last))
+        return self.plans([school_id], first, last)[school_id]
+
+    def plans(self, school_ids, first: date, last: date) -> dict[int, "Plan"]:
+        """Each school's plan, the occurrences worked out once for all of them."""
+        closed = self.closed_days(first, last)
+        found: dict[int, list[Occurrence]] = {school_id: [] for school_id in school_ids}
+        for visit in self.occurrences(first, last):
+            if visit.school_id in found:
+                found[visit.school_id].append(visit)
+        return {school_id: Plan(first, last, visits, closed) for school_id, visits in found.items()}
 
 
 @dataclass(frozen=True)

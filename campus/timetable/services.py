@@ -27,6 +27,7 @@ from campus.unit_of_work import record
 
 EARLIEST, LATEST = time(6, 0), time(20, 0)
 LONGEST_ABSENCE = 366  # days
+WEEKDAYS = range(6)  # Monday to Saturday: schools are closed on Sundays
 NOTE_MAX = 200
 
 
@@ -40,6 +41,15 @@ def require_planner(actor: User, manager: User) -> None:
 def changed(school_ids, now: datetime | None = None) -> None:
     ids = None if school_ids is None else tuple(sorted(set(school_ids)))
     record(TimetableChanged(at=now or utcnow(), school_ids=ids))
+
+
+def check_day(problems: ErrorCollector, field: str, day: date | None, years: int = 2) -> None:
+    """A day the timetable can mean: not more than `years` ahead (nor as far back)."""
+    today = plans_today()
+    if day is not None and not today.replace(year=today.year - years) <= day <= today.replace(
+        year=today.year + years
+    ):
+        problems.add(field, _l("Please choose a day within %(n)d years from today.", n=years))
 
 
 def check_times(problems: ErrorCollector, starts: time | None, ends: time | None) -> None:
@@ -94,7 +104,7 @@ def add_visit(
     require_planner(actor, manager)
     problems = ErrorCollector()
     school = _school_of(manager, school_id, problems)
-    if weekday not in range(7):
+    if weekday not in WEEKDAYS:
         problems.add("weekday", _l("Please choose a weekday."))
     check_times(problems, starts, ends)
     problems.raise_if_any()
@@ -141,6 +151,13 @@ def add_absence(
             problems.add("last_day", _l("The last day cannot lie before the first."))
         elif (last_day - first_day).days >= LONGEST_ABSENCE:
             problems.add("last_day", _l("An absence lasts at most a year."))
+        elif last_day < plans_today():
+            problems.add(
+                "last_day",
+                _l("This absence is over already: it must last until today or later."),
+            )
+        else:
+            check_day(problems, "last_day", last_day)
     if reason not in set(AbsenceReason):
         problems.add("reason", _l("Please choose a reason."))
     substitute = None
@@ -166,14 +183,6 @@ def add_absence(
     db.session.flush()
     changed(schools_of({manager.id}))
     return absence
-
-
-def substitute_misses_campuses(absence: Absence) -> list[str]:
-    """The absent manager's campuses whose tickets the substitute cannot see."""
-    if absence.substitute is None:
-        return []
-    theirs = set(absence.substitute.campus_ids)
-    return [c.name for c in absence.manager.managed_campuses if c.id not in theirs]
 
 
 # --- one-off changes -------------------------------------------------------------------
@@ -233,6 +242,8 @@ def change_day(
     for field, value in (("day", day), ("to_day", to_day)):
         if value is not None and value < today - timedelta(days=1):
             problems.add(field, _l("Please choose a day from today on."))
+        else:
+            check_day(problems, field, value)
     problems.raise_if_any()
     made = []
     if kind in (ChangeKind.CANCELLED, "moved"):

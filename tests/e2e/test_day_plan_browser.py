@@ -120,3 +120,20 @@ def test_logging_out_clears_the_offline_copy(browser, live_app, people, today_at
         response = None
     assert response is None or "Helmholtz-Gymnasium" not in page.content()
     page.context.set_offline(False)
+
+
+def test_a_session_that_ends_takes_the_offline_copy_along(
+    browser, live_app, people, today_at_school
+):
+    """No logout pressed: the session simply ended (cookies gone). The next page the phone
+    loads online is the login page, and the kept plan goes with it."""
+    page = browser_as(browser, live_app, people.manager, phone=True)
+    page.goto("/today")
+    page.wait_for_function(
+        "async () => (await (await caches.open('campus-day-v1')).keys()).length >= 3",
+        timeout=15000,
+    )
+    page.context.clear_cookies()
+    page.goto("/today")
+    expect(page).to_have_url(re.compile("/auth/login"))
+    page.wait_for_function("async () => (await caches.keys()).length === 0", timeout=15000)

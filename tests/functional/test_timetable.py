@@ -620,3 +620,154 @@ def test_a_calendar_that_repeats_too_often_is_refused_quickly():
     daily = data.replace(b"FREQ=SECONDLY", b"FREQ=DAILY")
     with pytest.raises(InvalidInput, match="more than 500"):
         read_calendar(daily, date(2026, 11, 27))
+
+
+# --- what the review found ----------------------------------------------------------------
+
+
+def test_a_missed_due_date_stays_missed_whatever_the_timetable_says_later(week, as_user):
+    """A manager cannot enter an absence afterwards to clear what is overdue."""
+    today = datetime.now(BERLIN).date()
+    overdue = file(week, at(today - timedelta(days=7), 10))
+    overdue.respond_by = at(today - timedelta(days=6), 12)
+    db.session.commit()
+    browser = as_user(week.manager)
+    over = {
+        "absence-first_day": (today - timedelta(days=9)).isoformat(),
+        "absence-last_day": (today - timedelta(days=1)).isoformat(),
+        "absence-reason": "illness",
+    }
+    response = browser.post(f"/timetable/{week.manager.id}/absences", data=over)
+    assert response.status_code == 422 and "bis heute oder später" in response.text
+    ongoing = {**over, "absence-last_day": (today + timedelta(days=3)).isoformat()}
+    assert browser.post(f"/timetable/{week.manager.id}/absences", data=ongoing).status_code == 302
+    db.session.expire_all()
+    assert overdue.respond_by == at(today - timedelta(days=6), 12)
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"visit-weekday": "6"}, "Bitte wählen Sie einen Wochentag"),
+        ({"visit-weekday": "-1"}, "Bitte wählen Sie einen Wochentag"),
+    ],
+)
+def test_no_visits_on_sundays(world, as_user, form, message):
+    data = {
+        "visit-school_id": world.teacher.school_id,
+        "visit-starts": "08:00",
+        "visit-ends": "09:00",
+        **form,
+    }
+    response = as_user(world.manager).post(f"/timetable/{world.manager.id}/visits", data=data)
+    assert response.status_code == 422 and message in response.text
+
+
+def test_days_far_away_and_unknown_substitutes_are_refused(week, as_user):
+    browser = as_user(week.manager)
+    url = f"/timetable/{week.manager.id}"
+    far = {
+        "absence-first_day": "2026-12-01",
+        "absence-last_day": "9999-12-31",
+        "absence-reason": "leave",
+    }
+    response = browser.post(f"{url}/absences", data=far)
+    assert response.status_code == 422
+    monday = coming_monday()
+    for substitute in ("abc", "99999999999999"):
+        form = {
+            "absence-first_day": monday.isoformat(),
+            "absence-last_day": monday.isoformat(),
+            "absence-reason": "leave",
+            "absence-substitute_id": substitute,
+        }
+        response = browser.post(f"{url}/absences", data=form)
+        assert response.status_code == 422 and "Vertretung aus der Liste" in response.text
+    extra = {
+        "change-kind": "extra",
+        "change-school_id": week.teacher.school_id,
+        "change-day": "9999-12-31",
+        "change-starts": "08:00",
+        "change-ends": "09:00",
+    }
+    response = browser.post(f"{url}/changes", data=extra)
+    assert response.status_code == 422 and "innerhalb von 2 Jahren" in response.text
+    assert db.session.scalar(select(func.count(Absence.id))) == 0
+
+
+def test_a_manager_who_leaves_takes_their_visits_along(week, as_user, app):
+    from flask_babel import force_locale
+
+    from campus.admin.services import save_user, set_user_active
+    from campus.timetable.onsite import next_on_site
+
+    monday = coming_monday()
+    with work():
+        add_absence(
+            week.admin,
+            week.colleague,
+            first_day=monday,
+            last_day=monday,
+            reason="leave",
+            substitute_id=week.manager.id,
+        )
+    school = week.teacher.school
+    assert next_on_site(school).person == week.manager.display_name
+    # moved to another campus: the visits at this school go
+    with work():
+        save_user(
+            week.admin,
+            email=week.manager.email,
+            display_name=week.manager.display_name,
+            role=week.manager.role,
+            school_id=None,
+            campus_ids=[week.far_teacher.school.campus_id],
+            user=week.manager,
+        )
+    assert db.session.scalar(select(func.count(Visit.id))) == 0
+    db.session.expire_all()
+    with app.test_request_context(), force_locale("de"):
+        assert next_on_site(school).visit is None
+    # deactivated: no longer anybody's substitute
+    with work():
+        set_user_active(week.admin, week.manager, False)
+    db.session.expire_all()
+    assert db.session.scalar(select(Absence.substitute_id)) is None
+
+
+def test_imported_holidays_are_checked_like_typed_ones():
+    def calendar(lines: str) -> bytes:
+        return (
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//t//DE\r\nBEGIN:VEVENT\r\n"
+            f"UID:x@example.org\r\nSUMMARY:Endlos\r\nDTSTAMP:20261101T000000Z\r\n{lines}"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        ).encode()
+
+    forever = calendar("DTSTART;VALUE=DATE:20000101\r\nDTEND;VALUE=DATE:21000101\r\n")
+    with pytest.raises(InvalidInput, match="at most 120 days"):
+        read_calendar(forever, date(2026, 11, 27))
+    minutes = ",".join(str(m) for m in range(60))
+    every_minute = calendar(
+        "DTSTART:20261201T080000Z\r\nDTEND:20261201T080100Z\r\n"
+        f"RRULE:FREQ=DAILY;BYHOUR=0;BYMINUTE={minutes}\r\n"
+    )
+    with pytest.raises(InvalidInput, match="more often than daily"):
+        read_calendar(every_minute, date(2026, 11, 27))
+
+
+def test_the_substitute_does_not_read_the_absent_managers_note(week, as_user):
+    monday = coming_monday()
+    form = {
+        "absence-first_day": monday.isoformat(),
+        "absence-last_day": monday.isoformat(),
+        "absence-reason": "illness",
+        "absence-substitute_id": week.colleague.id,
+        "absence-note": "Krank: Bandscheibe",
+    }
+    assert (
+        as_user(week.manager).post(f"/timetable/{week.manager.id}/absences", data=form).status_code
+        == 302
+    )
+    assert "Bandscheibe" in as_user(week.manager).get(f"/timetable/{week.manager.id}").text
+    substitute_page = as_user(week.colleague).get(f"/timetable/{week.colleague.id}").text
+    assert "vertritt" in substitute_page and "Bandscheibe" not in substitute_page
