@@ -6,7 +6,6 @@ import hmac
 import secrets
 from datetime import date, datetime, timedelta
 
-import icalendar
 from flask import current_app
 from flask_babel import gettext
 
@@ -45,6 +44,8 @@ def calendar(
     domain: str,
     now: datetime,
 ) -> bytes:
+    import icalendar  # here, not at start-up: every process would pay for it
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Campus//Besuchsplan//DE")
     cal.add("version", "2.0")

@@ -5,8 +5,6 @@ unfolded by `recurring_ical_events`."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-import icalendar
-import recurring_ical_events
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -46,6 +44,9 @@ def read_calendar(data: bytes, today: date) -> list[Entry]:
         raise InvalidInput(_l("Please choose a calendar file (.ics)."), field="calendar")
     if len(data) > MAX_BYTES:
         raise InvalidInput(_l("The calendar file is larger than 1 MB."), field="calendar")
+    import icalendar  # here, not at start-up: every process would pay for it
+    import recurring_ical_events
+
     try:
         calendar = icalendar.Calendar.from_ical(data)
         window = (

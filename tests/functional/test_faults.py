@@ -450,7 +450,7 @@ def test_a_sender_killed_mid_delivery_is_followed_by_one_that_sends_it_once(shar
     receiver = HoldingReceiver()
     receiver.holding.set()
     [delivery] = _deliveries_to(receiver.url, 1)
-    lease = 3
+    lease = 8  # longer than a sender process takes to start on a busy machine
     dying = _sender(shared_database, lease)
     assert receiver.arrived.wait(30), "the sender never sent"
     dying.kill()  # in the middle of the attempt: sent, no answer yet, nothing recorded

@@ -601,8 +601,9 @@ def test_the_report_form_and_the_ticket_page_tell_the_teacher_who_comes(week, as
     page = teacher.get("/tickets/new").text
     assert week.manager.display_name in page and "(Campusmanagement)" in page
     assert "sofort benachrichtigt" in page
-    ticket = week.ticket("in_progress")
-    assert "(Campusmanagement)" in teacher.get(f"/tickets/{ticket.id}").text
+    ticket = week.ticket("in_progress")  # blocking
+    page = teacher.get(f"/tickets/{ticket.id}").text
+    assert "(Campusmanagement)" in page and "sofort benachrichtigt" in page
     # the manager sees the due dates instead
     manager_page = as_user(week.manager).get(f"/tickets/{ticket.id}").text
     assert "Lösung fällig" in manager_page and "(Campusmanagement) ist" not in manager_page
