@@ -64,8 +64,17 @@ def today_at_school(live_app, people):
     return numbers
 
 
-def test_the_day_plan_on_a_phone_also_offline(browser, live_app, people, today_at_school):
+@pytest.fixture
+def phone(browser, live_app, people):
+    """The manager's phone, logged in; closed before the server stops, so that the
+    service worker's fetches in the background end with the test."""
     page = browser_as(browser, live_app, people.manager, phone=True)
+    yield page
+    page.context.close()
+
+
+def test_the_day_plan_on_a_phone_also_offline(phone, live_app, people, today_at_school):
+    page = phone
     page.get_by_role("button", name="Menü").click()
     page.get_by_role("link", name="Heute", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Helmholtz-Gymnasium"))).to_be_visible()
@@ -101,8 +110,8 @@ def test_the_day_plan_on_a_phone_also_offline(browser, live_app, people, today_a
     assert page.console_errors == [], page.console_errors
 
 
-def test_logging_out_clears_the_offline_copy(browser, live_app, people, today_at_school):
-    page = browser_as(browser, live_app, people.manager, phone=True)
+def test_logging_out_clears_the_offline_copy(phone, live_app, today_at_school):
+    page = phone
     page.goto("/today")
     page.wait_for_function(
         "async () => (await (await caches.open('campus-day-v1')).keys()).length >= 1",
@@ -122,12 +131,10 @@ def test_logging_out_clears_the_offline_copy(browser, live_app, people, today_at
     page.context.set_offline(False)
 
 
-def test_a_session_that_ends_takes_the_offline_copy_along(
-    browser, live_app, people, today_at_school
-):
+def test_a_session_that_ends_takes_the_offline_copy_along(phone, today_at_school):
     """No logout pressed: the session simply ended (cookies gone). The next page the phone
     loads online is the login page, and the kept plan goes with it."""
-    page = browser_as(browser, live_app, people.manager, phone=True)
+    page = phone
     page.goto("/today")
     page.wait_for_function(
         "async () => (await (await caches.open('campus-day-v1')).keys()).length >= 3",
