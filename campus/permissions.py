@@ -219,6 +219,12 @@ def can_plan_visits(actor: User, manager: User) -> bool:
     return is_admin(actor) or (manages_a_campus(actor) and actor.id == manager.id)
 
 
+def looks_after_school(user: User, school: School) -> bool:
+    """A campus manager looks after the schools of their campuses: plans visits there,
+    sees their tickets in the day plan, says "on site now" there."""
+    return manages_a_campus(user) and school.campus_id in user.campus_ids
+
+
 def can_edit_holidays(user: User) -> bool:
     """Holidays close every school of the city: administrators keep them."""
     return is_admin(user)

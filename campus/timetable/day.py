@@ -13,11 +13,11 @@ from campus.admin.forms import ConfirmForm
 from campus.extensions import db
 from campus.formats import in_language
 from campus.models import Device, DeviceStatus, Impact, School, Ticket, User, utcnow
-from campus.permissions import has_day_plan, visible_tickets
+from campus.permissions import has_day_plan, looks_after_school, visible_tickets
 from campus.timetable import bp
 from campus.timetable.feed import calendar, token_matches, user_of, window
 from campus.timetable.onsite import on_site_since, record_on_site
-from campus.timetable.plans import absence_touching, load_timetable, today
+from campus.timetable.plans import today, visits_of
 from campus.timetable.schedule import Occurrence
 from campus.unit_of_work import work
 
@@ -38,21 +38,6 @@ class Stop:
     tickets_hidden: bool = False  # a school of another campus (standing in): not visible
 
 
-def visits_of(manager: User, first, last) -> tuple[list[Occurrence], dict[int, str]]:
-    """The manager's visits in these days, with the ones they make as a substitute, and
-    the names of the managers they stand in for."""
-    standing_in = db.session.scalars(absence_touching(manager.id, first, last)).all()
-    others = {a.manager_id for a in standing_in if a.substitute_id == manager.id}
-    timetable = load_timetable(first, last, manager_ids=[manager.id, *others])
-    visits = [o for o in timetable.occurrences(first, last) if o.person_id == manager.id]
-    names = {}
-    if others:
-        names = dict(
-            db.session.execute(select(User.id, User.display_name).where(User.id.in_(others))).all()
-        )
-    return visits, names
-
-
 def day_plan(manager: User, now) -> list[Stop]:
     day = today(now)
     visits, names = visits_of(manager, day, day)
@@ -65,7 +50,7 @@ def day_plan(manager: User, now) -> list[Stop]:
             v,
             schools[v.school_id],
             standing_in_for=names.get(v.manager_id, ""),
-            tickets_hidden=schools[v.school_id].campus_id not in manager.campus_ids,
+            tickets_hidden=not looks_after_school(manager, schools[v.school_id]),
         )
         for v in visits
         if v.school_id in schools

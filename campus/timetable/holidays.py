@@ -13,7 +13,7 @@ from campus.extensions import db
 from campus.models import Holiday, User
 from campus.permissions import can_edit_holidays
 from campus.timetable.schedule import BERLIN
-from campus.timetable.services import changed, check_day
+from campus.timetable.services import changed, check_day, check_span
 
 MAX_BYTES = 1024 * 1024
 MAX_ENTRIES = 500
@@ -137,15 +137,7 @@ def check_holiday(
         problems.add("name", _l("Please enter a name."))
     elif len(name) > 120:
         problems.add("name", _l("Please keep the name under %(n)d characters.", n=120))
-    if first is None:
-        problems.add("first_day", _l("Please give the first day."))
-    if last is None:
-        problems.add("last_day", _l("Please give the last day."))
-    if first and last:
-        if last < first:
-            problems.add("last_day", _l("The last day cannot lie before the first."))
-        elif (last - first).days >= 120:
-            problems.add("last_day", _l("A holiday lasts at most 120 days."))
+    check_span(problems, first, last, 120, _l("A holiday lasts at most 120 days."))
     check_day(problems, "first_day", first, years=5)
     check_day(problems, "last_day", last, years=5)
 

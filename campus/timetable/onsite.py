@@ -9,12 +9,11 @@ from sqlalchemy import select
 from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import School, SiteVisit, User, utcnow
-from campus.permissions import managers, manages_a_campus
+from campus.permissions import looks_after_school, managers, manages_a_campus
 from campus.timetable.plans import load_timetable, plan_for, today, who_visits
 from campus.timetable.schedule import Occurrence
 
-# A recorded "on site now" counts as being there for this long (if the timetable says
-# nothing else).
+# A recorded "on site now" shows in the day plan for this long.
 ON_SITE_HOURS = 4
 
 
@@ -69,7 +68,7 @@ def next_on_site(school: School, now: datetime | None = None) -> NextOnSite:
 def record_on_site(manager: User, school_id: int, now: datetime | None = None) -> SiteVisit:
     """The manager says "on site now" at a school of theirs (or one they stand in for)."""
     school = db.session.get(School, school_id)
-    if school is None or not manages_a_campus(manager) or not _looks_after(manager, school):
+    if school is None or not manages_a_campus(manager) or not _there_today(manager, school):
         raise NotAllowed(_l("You do not look after this school."))
     visit = SiteVisit(manager_id=manager.id, school_id=school.id, arrived_at=now or utcnow())
     db.session.add(visit)
@@ -77,9 +76,9 @@ def record_on_site(manager: User, school_id: int, now: datetime | None = None) -
     return visit
 
 
-def _looks_after(manager: User, school: School) -> bool:
-    """A school of the manager's campuses, or one they visit today as a substitute."""
-    if school.campus_id in manager.campus_ids:
+def _there_today(manager: User, school: School) -> bool:
+    """A school the manager looks after, or one they visit today as a substitute."""
+    if looks_after_school(manager, school):
         return True
     day = today()
     timetable = load_timetable(day, day, school_ids=[school.id])

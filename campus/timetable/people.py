@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from campus.extensions import db
 from campus.models import Absence, User, Visit, VisitChange
-from campus.permissions import manages_a_campus
+from campus.permissions import looks_after_school, manages_a_campus
 from campus.timetable.plans import schools_of
 from campus.timetable.plans import today as plans_today
 from campus.timetable.services import changed
@@ -24,13 +24,12 @@ def follow_person(user: User) -> None:
     longer make leave the timetable (and the absences they stood in for lose them as
     substitute), so that no teacher is promised a visit that will not come."""
     able = user.active and manages_a_campus(user)
-    campuses = set(user.campus_ids) if able else set()
     affected: set[int] = set()
     for entry in [
         *db.session.scalars(select(Visit).where(Visit.manager_id == user.id)),
         *db.session.scalars(select(VisitChange).where(VisitChange.manager_id == user.id)),
     ]:
-        if entry.school.campus_id not in campuses:
+        if not (able and looks_after_school(user, entry.school)):
             affected.add(entry.school_id)
             db.session.delete(entry)
     if not able:

@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from campus.extensions import db
-from campus.models import Absence, Holiday, School, Visit, VisitChange, utcnow
-from campus.timetable.schedule import BERLIN, Away, OneOff, Plan, Slot, Timetable
+from campus.models import Absence, Holiday, School, User, Visit, VisitChange, utcnow
+from campus.timetable.schedule import BERLIN, Away, Occurrence, OneOff, Plan, Slot, Timetable
 
 LONGEST = 400  # days: no due date is looked for further ahead than this
 
@@ -137,3 +137,18 @@ def absence_touching(manager_id: int, first: date, last: date):
         Absence.last_day >= first,
         Absence.first_day <= last,
     )
+
+
+def visits_of(manager: User, first: date, last: date) -> tuple[list[Occurrence], dict[int, str]]:
+    """The manager's visits in these days, with the ones they make as a substitute, and
+    the names of the managers they stand in for."""
+    standing_in = db.session.scalars(absence_touching(manager.id, first, last)).all()
+    others = {a.manager_id for a in standing_in if a.substitute_id == manager.id}
+    timetable = load_timetable(first, last, manager_ids=[manager.id, *others])
+    visits = [o for o in timetable.occurrences(first, last) if o.person_id == manager.id]
+    names = {}
+    if others:
+        names = dict(
+            db.session.execute(select(User.id, User.display_name).where(User.id.in_(others))).all()
+        )
+    return visits, names

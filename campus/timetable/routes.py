@@ -14,12 +14,12 @@ from campus.admin.forms import ConfirmForm
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.models import Absence, School, User, Visit, VisitChange
-from campus.permissions import can_plan_visits, is_admin, managers
+from campus.permissions import can_plan_visits, is_admin, managers, visible_schools
 from campus.timetable import bp
 from campus.timetable.feed import feed_token, new_calendar_key, revoke_calendar_key
 from campus.timetable.forms import REASONS, WEEKDAYS, AbsenceForm, ChangeForm, VisitForm
 from campus.timetable.people import substitute_misses_campuses
-from campus.timetable.plans import absence_touching, load_timetable, today
+from campus.timetable.plans import absence_touching, today, visits_of
 from campus.timetable.services import (
     add_absence,
     add_visit,
@@ -52,9 +52,7 @@ def _manager_or_404(manager_id: int) -> User:
 
 def _school_choices(manager: User) -> list[SelectChoice]:
     schools = db.session.execute(
-        select(School.id, School.name)
-        .where(School.campus_id.in_(manager.campus_ids))
-        .order_by(School.name)
+        visible_schools(manager, select(School.id, School.name).order_by(School.name))
     )
     return [SelectChoice("", _("– choose –"))] + [SelectChoice(i, n) for i, n in schools]
 
@@ -95,18 +93,10 @@ def _page(manager: User, status: int = 200, **given):
         .where(VisitChange.manager_id == manager.id, VisitChange.day >= first)
         .order_by(VisitChange.day, VisitChange.starts)
     ).all()
-    last = first + timedelta(days=PREVIEW_DAYS - 1)
-    stands_in_for = {a.manager_id for a in absences if a.substitute_id == manager.id}
-    timetable = load_timetable(first, last, manager_ids=[manager.id, *stands_in_for])
-    coming = [o for o in timetable.occurrences(first, last) if o.person_id == manager.id]
+    coming, people = visits_of(manager, first, first + timedelta(days=PREVIEW_DAYS - 1))
     names = dict(
         db.session.execute(
             select(School.id, School.name).where(School.id.in_({o.school_id for o in coming}))
-        ).all()
-    )
-    people = dict(
-        db.session.execute(
-            select(User.id, User.display_name).where(User.id.in_(stands_in_for))
         ).all()
     )
     feed_url = None

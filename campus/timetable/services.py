@@ -20,7 +20,7 @@ from campus.models import (
     VisitChange,
     utcnow,
 )
-from campus.permissions import can_plan_visits, manages_a_campus
+from campus.permissions import can_plan_visits, looks_after_school, manages_a_campus
 from campus.timetable.plans import schools_of
 from campus.timetable.plans import today as plans_today
 from campus.unit_of_work import record
@@ -52,6 +52,26 @@ def check_day(problems: ErrorCollector, field: str, day: date | None, years: int
         problems.add(field, _l("Please choose a day within %(n)d years from today.", n=years))
 
 
+def check_span(
+    problems: ErrorCollector, first: date | None, last: date | None, longest: int, too_long
+) -> bool:
+    """First and last day given, in order, and fewer than `longest` days apart; True if
+    so (the caller may check more)."""
+    if first is None:
+        problems.add("first_day", _l("Please give the first day."))
+    if last is None:
+        problems.add("last_day", _l("Please give the last day."))
+    if first is None or last is None:
+        return False
+    if last < first:
+        problems.add("last_day", _l("The last day cannot lie before the first."))
+    elif (last - first).days >= longest:
+        problems.add("last_day", too_long)
+    else:
+        return True
+    return False
+
+
 def check_times(problems: ErrorCollector, starts: time | None, ends: time | None) -> None:
     if starts is None:
         problems.add("starts", _l("Please give the time the visit starts."))
@@ -69,7 +89,7 @@ def _school_of(manager: User, school_id: int | None, problems: ErrorCollector) -
     school = db.session.get(School, school_id) if school_id else None
     if school is None:
         problems.add("school_id", _l("Please choose a school."))
-    elif school.campus_id not in manager.campus_ids:
+    elif not looks_after_school(manager, school):
         problems.add(
             "school_id",
             _l("This school is not on a campus of %(name)s.", name=manager.display_name),
@@ -142,16 +162,9 @@ def add_absence(
 ) -> Absence:
     require_planner(actor, manager)
     problems = ErrorCollector()
-    if first_day is None:
-        problems.add("first_day", _l("Please give the first day."))
-    if last_day is None:
-        problems.add("last_day", _l("Please give the last day."))
-    if first_day and last_day:
-        if last_day < first_day:
-            problems.add("last_day", _l("The last day cannot lie before the first."))
-        elif (last_day - first_day).days >= LONGEST_ABSENCE:
-            problems.add("last_day", _l("An absence lasts at most a year."))
-        elif last_day < plans_today():
+    too_long = _l("An absence lasts at most a year.")
+    if check_span(problems, first_day, last_day, LONGEST_ABSENCE, too_long):
+        if last_day < plans_today():
             problems.add(
                 "last_day",
                 _l("This absence is over already: it must last until today or later."),

@@ -76,6 +76,7 @@ def phone(browser, live_app, people):
 def test_the_day_plan_on_a_phone_also_offline(phone, live_app, people, today_at_school):
     page = phone
     page.get_by_role("button", name="Menü").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded
     page.get_by_role("link", name="Heute", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Helmholtz-Gymnasium"))).to_be_visible()
     stop = page.locator("section.stop")
@@ -118,6 +119,7 @@ def test_logging_out_clears_the_offline_copy(phone, live_app, today_at_school):
         timeout=15000,
     )
     page.get_by_role("button", name="Menü").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))  # unfolded
     page.get_by_role("button", name="Abmelden").click()
     expect(page).to_have_url(f"{live_app.config['LIVE_URL']}/auth/login")
     assert page.evaluate("async () => (await caches.keys()).length") == 0

@@ -246,7 +246,7 @@ def test_the_substitute_sees_the_visits_in_their_day_plan_and_preview(week):
             reason="illness",
             substitute_id=week.colleague.id,
         )
-    from campus.timetable.day import visits_of
+    from campus.timetable.plans import visits_of
 
     visits, names = visits_of(week.colleague, monday, monday + timedelta(days=6))
     assert [(v.day, v.by_substitute) for v in visits] == [
