@@ -44,6 +44,11 @@ IMPACT_LABELS = {
     Impact.MINOR: _l("Minor"),
 }
 
+LEVEL_LABELS = {
+    1: _l("Level 1 (on site)"),
+    2: _l("Level 2 (system house)"),
+}
+
 STATUS_LABELS = {
     TicketStatus.NEW: _l("New"),
     TicketStatus.IN_PROGRESS: _l("In progress"),
@@ -131,6 +136,7 @@ ALL_LABELS = {
     "category": CATEGORY_LABELS,
     "impact": IMPACT_LABELS,
     "status": STATUS_LABELS,
+    "level": LEVEL_LABELS,
     "action": ACTION_LABELS,
     "event": EVENT_LABELS,
     "audit": AUDIT_LABELS,
@@ -139,7 +145,7 @@ ALL_LABELS = {
 }
 
 
-def label(kind: str, code: str | None) -> str:
+def label(kind: str, code: str | int | None) -> str:
     """The translated name of a code, or the code itself if it has none (looked up once
     per request: a list of 25 tickets asks for the same few names a hundred times)."""
     if code is None:

@@ -52,3 +52,15 @@
     if (!show()) { event.preventDefault(); input.focus(); }
   });
 })();
+(function () {
+  "use strict";
+  // Report form: warn when the chosen device already has an open ticket.
+  var select = document.getElementById("device_id");
+  var warnings = document.querySelectorAll("[data-for-device]");
+  if (!select || !warnings.length) return;
+  function show() {
+    warnings.forEach(function (box) { box.hidden = box.dataset.forDevice !== select.value; });
+  }
+  select.addEventListener("change", show);
+  show();
+})();

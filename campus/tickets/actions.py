@@ -202,7 +202,8 @@ ACTIONS: dict[Action, ActionSpec] = {
             Action.REPLY,
             services.reply,
             _l("Your reply has been sent."),
-            _l("Visible to the teacher and the support side."),
+            _l("Your message goes to the campus management; their answer appears here."),
+            support_hint=_l("Visible to the teacher and the support side."),
             commutes=True,
         ),
         _text_action(

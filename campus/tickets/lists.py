@@ -4,7 +4,8 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from campus.models import Ticket, utcnow
+from campus.extensions import db
+from campus.models import Ticket, TicketStatus, utcnow
 from campus.pagination import BadCursor, KeysetPage, keyset_page
 from campus.permissions import works_a_queue
 from campus.tickets import bp
@@ -16,6 +17,14 @@ from campus.tickets.queries import (
     filter_from_args,
     filter_options,
     ticket_query,
+)
+from campus.tickets.queue_view import (
+    COUNT_CAP,
+    active_tab,
+    filter_args,
+    filter_chips,
+    queue_tabs,
+    tab_counts,
 )
 
 
@@ -38,13 +47,29 @@ def _page(query, sort: str) -> KeysetPage:
         return keyset_page(query, columns, descending, per_page=per_page, options=LIST_OPTIONS)
 
 
+# What waits for the teacher herself: a question to answer, a solution to confirm.
+NEEDS_REPORTER = (TicketStatus.WAITING, TicketStatus.RESOLVED)
+
+
 @bp.route("/mine")
 @login_required
 def mine():
+    """Her tickets, newest first; those that wait for her (a question, a solution to
+    confirm) in a list of their own above the rest."""
     query = ticket_query(current_user, TicketFilter(sort="newest")).where(
         Ticket.reporter_id == current_user.id
     )
-    return render_template("tickets/mine.html", page=_page(query, "newest"))
+    asks_her = Ticket.status.in_(NEEDS_REPORTER)
+    needs_you = []
+    if not (request.args.get("after") or request.args.get("before")):
+        needs_you = db.session.scalars(
+            query.where(asks_her)
+            .options(*LIST_OPTIONS)
+            .order_by(Ticket.status.desc(), Ticket.created_at.desc())
+            .limit(50)
+        ).all()
+    page = _page(query.where(~asks_her), "newest")
+    return render_template("tickets/mine.html", page=page, needs_you=needs_you)
 
 
 @bp.route("/")
@@ -53,13 +78,29 @@ def queue():
     if not works_a_queue(current_user):
         return redirect(url_for("tickets.mine"))
     f = filter_from_args(request.args, current_user)
-    page = _page(ticket_query(current_user, f), f.sort)
     now = utcnow()
+    page = _page(ticket_query(current_user, f, now), f.sort)
+    options = filter_options(current_user, f)
+    tabs = queue_tabs(current_user)
+    tab = active_tab(tabs, f)
+    names = {("campus_id", c.id): c.name for c in options["campuses"]}
+    names.update({("school_id", s.id): s.name for s in options["schools"]})
+    names.update({("assignee", str(u.id)): u.display_name for u in options["assignees"]})
     return render_template(
         "tickets/queue.html",
         page=page,
         f=f,
         now=now,
         midnight=end_of_day(now),
-        **filter_options(current_user, f),
+        tabs=tabs,
+        current_tab=tab,
+        counts=tab_counts(current_user, tabs, now),
+        cap=COUNT_CAP,
+        chips=filter_chips(f, tab, names),
+        filter_args=filter_args,
+        # a campus was just chosen to narrow the school list: show that list
+        open_filters=bool(
+            options["schools_need_campus"] is False and f.campus_id and not f.school_id
+        ),
+        **options,
     )

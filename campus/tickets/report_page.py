@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from campus.database import reads_first
 from campus.extensions import db
 from campus.formhelpers import db_int, form_status
-from campus.models import Device, utcnow
+from campus.models import Device, Ticket, utcnow
 from campus.permissions import can_report, can_report_at_school
 from campus.tickets import bp
 from campus.tickets.filing import report_ticket
@@ -52,6 +52,30 @@ def _rooms(school_id: int) -> list[str]:
             .order_by(Device.room)
         )
     )
+
+
+def _open_by_device(school_id: int) -> dict[int, list]:
+    """The school's open tickets about a device, by device: the form warns before the same
+    fault is reported twice (number, title and age only: a colleague's text stays hers)."""
+    rows = db.session.execute(
+        select(
+            Ticket.id,
+            Ticket.number,
+            Ticket.title,
+            Ticket.created_at,
+            Ticket.reporter_id,
+            Ticket.device_id,
+        )
+        .where(
+            Ticket.school_id == school_id, Ticket.device_id.is_not(None), Ticket.is_open_clause()
+        )
+        .order_by(Ticket.created_at.desc())
+        .limit(200)
+    )
+    found: dict[int, list] = {}
+    for row in rows:
+        found.setdefault(row.device_id, []).append(row)
+    return found
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -103,6 +127,7 @@ def report():
         "tickets/report.html",
         form=form,
         rooms=_rooms(current_user.school_id),
+        open_by_device=_open_by_device(current_user.school_id),
         on_site=next_on_site(current_user.school, now),
         now=now,
     ), failed.status_code if server_fault else form_status(form)

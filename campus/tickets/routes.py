@@ -9,11 +9,12 @@ from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, utcnow
 from campus.permissions import can_view_ticket, is_support, sees_internal
+from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, same_model_history
-from campus.tickets.transitions import available_actions
+from campus.tickets.transitions import available_actions, closes_by_itself, reopen_deadline
 from campus.tickets.workflow import Action
 from campus.timetable.onsite import next_on_site
 from campus.unit_of_work import StaleVersion
@@ -61,8 +62,13 @@ def _render_ticket(
     replace = needs_replacement(ticket.device) if show_device else 0
     forms = _action_forms(ticket, allowed, posted)
     now = utcnow()
-    # The teacher is told who comes and when, while her ticket waits at level 1.
+    # The teacher is told who comes and when, while her ticket waits at level 1; without
+    # a planned visit, how long a first answer usually takes at her campus.
     waiting_for_visit = ticket.is_open and ticket.level == 1 and not internal
+    on_site = next_on_site(ticket.school, now) if waiting_for_visit else None
+    typical = None
+    if on_site is not None and on_site.visit is None and ticket.first_response_at is None:
+        typical = typical_first_response(ticket.campus_id, now)
     return render_template(
         "tickets/detail.html",
         ticket=ticket,
@@ -76,7 +82,12 @@ def _render_ticket(
         error=error,
         is_support=is_support(current_user),
         now=now,
-        on_site=next_on_site(ticket.school, now) if waiting_for_visit else None,
+        on_site=on_site,
+        typical_response=typical,
+        forms_by_action={action.value: form for action, form in forms.items()},
+        reporter_view=ticket.reporter_id == current_user.id and not internal,
+        reopen_until=reopen_deadline(ticket),
+        closes_on=closes_by_itself(ticket),
     ), status
 
 

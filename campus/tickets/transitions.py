@@ -10,11 +10,12 @@ from campus.events import TICKET_EVENTS
 from campus.exceptions import Conflict, InvalidInput, NotAllowed
 from campus.extensions import db
 from campus.labels import ACTION_LABELS, STATUS_LABELS
-from campus.models import Ticket, TicketEvent, User, utcnow
+from campus.models import Ticket, TicketEvent, TicketStatus, User, utcnow
 from campus.permissions import sides_of
 from campus.tickets.workflow import (
     REOPEN_DAYS,
     RESPONSES,
+    STALE_DAYS,
     SUPPORT_SIDES,
     Action,
     Rule,
@@ -155,3 +156,20 @@ def reopen_window_open(ticket: Ticket, now: datetime) -> bool:
     return ticket.resolved_at is not None and now - ticket.resolved_at.astimezone(UTC) <= timedelta(
         days=REOPEN_DAYS
     )
+
+
+def reopen_deadline(ticket: Ticket) -> datetime | None:
+    """Until when the teacher may reopen a resolved or closed ticket."""
+    if ticket.resolved_at is None or ticket.status not in (
+        TicketStatus.RESOLVED,
+        TicketStatus.CLOSED,
+    ):
+        return None
+    return ticket.resolved_at + timedelta(days=REOPEN_DAYS)
+
+
+def closes_by_itself(ticket: Ticket) -> datetime | None:
+    """When a resolved ticket that nobody confirms is closed (housekeeping.close_stale)."""
+    if ticket.status != TicketStatus.RESOLVED or ticket.resolved_at is None:
+        return None
+    return ticket.resolved_at + timedelta(days=STALE_DAYS)

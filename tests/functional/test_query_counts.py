@@ -12,15 +12,16 @@ from tests.tickets_helpers import ANALYSIS
 
 # The most statements each page may send (the benchmark's counts at a million tickets).
 BUDGET = {
-    "queue_manager": 8,
-    "queue_manager_resolved": 8,
-    "queue_system_house": 7,
+    # the queues: one more for the tabs' counts (one query for all tabs)
+    "queue_manager": 9,
+    "queue_manager_resolved": 9,
+    "queue_system_house": 8,
     "queue_admin": 7,
-    "mine_teacher": 4,
+    "mine_teacher": 5,  # one more: the tickets that wait for her, listed first
     "ticket_page": 14,
-    "start_admin": 7,
-    "reports_manager": 16,
-    "reports_admin": 16,
+    "start_admin": 7,  # the months, the target, the backlog, the blocking tickets, counts
+    "reports_manager": 17,  # 16, and the target line of the monthly chart
+    "reports_admin": 17,
     "file_ticket": 10,  # the issue allows 10 (SQLite: BEGIN for the reads, BEGIN IMMEDIATE)
 }
 
