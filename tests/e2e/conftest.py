@@ -133,3 +133,34 @@ def log_in(page, email: str, password: str = E2E_PASSWORD) -> None:
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
+
+
+@pytest.fixture(scope="module")
+def demo_live(tmp_path_factory):
+    """The app on the demo data (all four roles, tickets in every state), served in a
+    thread for a whole test module: loading the demo takes a few seconds."""
+    folder = tmp_path_factory.mktemp("demo-live")
+    url = os.environ.get("CAMPUS_TEST_DATABASE_URL") or f"sqlite:///{folder / 'demo.db'}"
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": True,
+            "UPLOAD_FOLDER": str(folder / "uploads"),
+            "MAIL_FOLDER": str(folder / "mails"),
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    result = app.test_cli_runner().invoke(args=["campus", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()  # the PostgreSQL test database is shared with the next test
+        db.engine.dispose()

@@ -49,7 +49,8 @@ def test_scan_log_in_and_report_in_seconds(browser, live_app, sticker):
     page.get_by_label("Was passiert?").fill("Beamer bleibt schwarz.")
     screenshot(page, "scan-report-phone")
     page.get_by_role("button", name="Meldung senden").click()
-    expect(page.get_by_text("HHG-BEA-0007")).to_be_visible()
+    # On the phone, where and which device come first, under the title.
+    expect(page.locator("#where")).to_contain_text("HHG-BEA-0007")
     context.close()
 
     audit = browser.new_context(

@@ -74,8 +74,10 @@ def test_report_resolve_confirm_across_roles(browser, live_app, devices, tmp_pat
     screenshot(manager, "manager-ticket")
 
     teacher.goto(ticket_url)
-    expect(teacher.get_by_text("HDMI-Kabel am Wandanschluss getauscht.")).to_be_visible()
-    teacher.get_by_role("button", name="Lösung bestätigen").click()
+    # The solution sits next to her answer buttons.
+    panel = teacher.locator("#confirm-solution")
+    expect(panel.locator("#solution")).to_have_text("HDMI-Kabel am Wandanschluss getauscht.")
+    panel.get_by_role("button", name="Ja, gelöst").click()
     expect(teacher.get_by_text("Geschlossen", exact=True).first).to_be_visible()
     assert teacher.console_errors == [] and manager.console_errors == []
 

@@ -1,0 +1,152 @@
+"""Each role's main path on a phone (390 by 844) and a notebook (1280 by 900), on the demo
+data: no page scrolls sideways, axe-core finds no serious violation, the queue is a card
+per ticket on the phone, and the teacher's and manager's main steps work there."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from campus.demo import DEMO_PASSWORD
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+NOTEBOOK = {"width": 1280, "height": 900}
+TICKET = re.compile(r"^/tickets/[0-9]+$")
+# Each role's main pages; "ticket" is the first ticket linked from the page before it.
+MAIN_PAGES = {
+    "teacher": ["/tickets/mine", "ticket", "/tickets/new"],
+    "manager": ["/today", "/tickets/", "ticket", "/devices/", "/reports/", "/timetable"],
+    "systemhouse": ["/tickets/", "ticket", "/devices/"],
+    "admin": ["/admin/", "/tickets/", "ticket", "/reports/", "/reports/evaluation"],
+}
+
+
+def _context(browser, demo_live, viewport):
+    return browser.new_context(
+        base_url=demo_live.config["LIVE_URL"], locale="de-DE", viewport=viewport
+    )
+
+
+def _log_in(page, who: str) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("E-Mail").fill(f"{who}@demo.test")
+    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def _serious(page) -> list:
+    results = Axe().run(page)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("size", ["phone", "notebook"])
+@pytest.mark.parametrize("who", list(MAIN_PAGES))
+def test_main_pages_fit_the_screen_and_pass_axe(browser, demo_live, who, size):
+    context = _context(browser, demo_live, PHONE if size == "phone" else NOTEBOOK)
+    page = context.new_page()
+    try:
+        _log_in(page, who)
+        for path in MAIN_PAGES[who]:
+            if path == "ticket":
+                hrefs = page.eval_on_selector_all("a[href]", "ls => ls.map(a => a.pathname)")
+                path = next(h for h in hrefs if TICKET.match(h))
+            response = page.goto(path)
+            assert response is not None and response.ok, (path, response and response.status)
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            if overflow > 0:
+                screenshot(page, f"sideways-{who}-{size}")
+            assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {size} size"
+            assert _serious(page) == [], path
+    finally:
+        context.close()
+
+
+def test_the_queue_is_a_card_per_ticket_on_a_phone(browser, demo_live):
+    context = _context(browser, demo_live, PHONE)
+    page = context.new_page()
+    try:
+        _log_in(page, "manager")
+        page.goto("/tickets/")
+        cards = page.locator("table.ticket-list tbody tr")
+        first = cards.first.bounding_box()
+        assert first is not None
+        assert first["width"] <= PHONE["width"] and first["y"] < PHONE["height"] * 0.6
+        # The card says number, title, school and room, impact, age, status and who has it.
+        for cell in ("c-number", "c-title", "c-where", "c-impact", "c-age", "c-status"):
+            expect(cards.first.locator(f".{cell}")).to_be_visible()
+        expect(cards.first.locator(".c-assignee")).to_contain_text(re.compile(r"\w"))
+        # The filters are folded away; opened, a chosen one becomes a chip.
+        expect(page.get_by_label("Auswirkung")).to_be_hidden()
+        page.get_by_text("Filtern und sortieren").click()
+        page.get_by_label("Auswirkung").select_option("blocking")
+        page.get_by_role("button", name="Anwenden").click()
+        chip = page.locator(".filter-chips .chip", has_text="Unterricht nicht möglich")
+        expect(chip).to_be_visible()
+        for impact in page.locator("table.ticket-list tbody .c-impact").all_inner_texts():
+            assert impact.strip() == "Unterricht nicht möglich"
+        chip.click()
+        expect(
+            page.locator(".filter-chips .chip", has_text="Unterricht nicht möglich")
+        ).to_have_count(0)
+        # A tap anywhere on a card opens its ticket.
+        title = cards.first.locator(".c-title a").inner_text()
+        box = cards.first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] - 10, box["y"] + box["height"] - 8)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(title)
+    finally:
+        context.close()
+
+
+def test_the_teacher_confirms_a_solution_on_her_phone(browser, demo_live):
+    context = _context(browser, demo_live, PHONE)
+    page = context.new_page()
+    try:
+        _log_in(page, "teacher")
+        page.goto("/tickets/mine")
+        waiting = page.locator("#needs-you a", has_text="Gelöst – bitte bestätigen").first
+        expect(waiting).to_be_visible()
+        waiting.click()
+        panel = page.locator("#confirm-solution")
+        expect(panel).to_be_visible()
+        expect(panel.locator("#close-rule")).to_contain_text("7 Tage")
+        # The solution and both answers are on the first screen.
+        yes = panel.get_by_role("button", name="Ja, gelöst")
+        assert yes.bounding_box()["y"] < PHONE["height"]
+        expect(panel.get_by_text("Besteht weiter")).to_be_visible()
+        yes.click()
+        expect(page.get_by_role("status").first).to_contain_text("Danke")
+        expect(page.locator("#confirm-solution")).to_have_count(0)
+    finally:
+        context.close()
+
+
+def test_the_duplicate_warning_follows_the_chosen_device(browser, demo_live):
+    context = _context(browser, demo_live, PHONE)
+    page = context.new_page()
+    try:
+        _log_in(page, "teacher")
+        page.goto("/tickets/new")
+        warned = page.eval_on_selector_all(
+            "[data-for-device]", "boxes => boxes.map(b => b.dataset.forDevice)"
+        )
+        assert warned, "the demo teacher's school has a device with an open ticket"
+        expect(page.locator("[data-for-device]:visible")).to_have_count(0)
+        page.locator("#device_id").select_option(warned[0])
+        box = page.locator(f'[data-for-device="{warned[0]}"]')
+        expect(box).to_be_visible()
+        expect(box).to_contain_text("Für dieses Gerät ist schon #")
+        page.locator("#device_id").select_option("")
+        expect(box).to_be_hidden()
+    finally:
+        context.close()
