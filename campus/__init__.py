@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, default_env: str = "development"
     register_extensions(app)
     register_event_handlers(app)
     register_blueprints(app)
+    register_assets(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_security_headers(app)
@@ -97,6 +98,7 @@ def register_event_handlers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campus.admin import import_routes as _imports  # noqa: F401 - on the admin blueprint
     from campus.admin import mail_routes as _mails  # noqa: F401 - on the admin blueprint
+    from campus.admin import report_routes as _reports  # noqa: F401 - on the admin blueprint
     from campus.admin import routes as admin_routes
     from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
     from campus.api import init_api
@@ -123,6 +125,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(mail_routes.bp)
     app.register_blueprint(timetable_routes.bp)
+
+
+def register_assets(app: Flask) -> None:
+    """Static files under content-hashed names, cached long and compressed (assets.py)."""
+    from campus import assets
+
+    assets.init_app(app)
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -167,7 +176,7 @@ def register_template_helpers(app: Flask) -> None:
     def _settle_locale():
         # Chosen once, while the user is loaded anyway: after a unit of work's commit the
         # user row is expired, and a first translation then would read it again.
-        if request.endpoint != "static":
+        if request.endpoint not in app.extensions["campus_static_endpoints"]:
             get_locale()
 
     @app.context_processor
