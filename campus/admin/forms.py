@@ -114,6 +114,15 @@ class ReportSettingsForm(FlaskForm):
             "categories are left out of the net first-level resolution rate."
         ),
     )
+    target = StringField(
+        _l("Target first-level resolution rate (%)"),
+        validators=[Length(max=10)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        description=_l(
+            "A whole number from 1 to 100, drawn as a line in the monthly charts. "
+            "Leave it empty for no target."
+        ),
+    )
     submit = SubmitField(_l("Save"))
 
 

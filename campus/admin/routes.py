@@ -1,6 +1,7 @@
-"""Administration pages: campuses, schools, users, report settings (role admin only).
+"""Administration pages: campuses, schools, users, the audit trail (role admin only).
 
-The webhook pages are in campus/admin/webhook_routes.py."""
+The start page and the report settings are in campus/admin/report_routes.py, the webhook
+pages in campus/admin/webhook_routes.py."""
 
 from datetime import date, timedelta
 
@@ -15,7 +16,6 @@ from campus.admin import bp
 from campus.admin.forms import (
     CampusForm,
     ConfirmForm,
-    ReportSettingsForm,
     SchoolForm,
     SearchForm,
     UserForm,
@@ -24,7 +24,6 @@ from campus.admin.services import (
     save_campus,
     save_school,
     save_user,
-    set_l1_unresolvable_categories,
     set_user_active,
     ticket_count,
 )
@@ -32,25 +31,9 @@ from campus.auth.invitations import is_invited
 from campus.extensions import db
 from campus.formhelpers import contains_pattern, db_int, form_status, page_number
 from campus.guards import admin_required
-from campus.models import AuditAction, AuditEntry, Campus, Device, Role, School, User
-from campus.reports.facts import excluded_categories
+from campus.models import AuditAction, AuditEntry, Campus, Role, School, User
 from campus.reports.period import berlin_midnight
-from campus.reports.sums import tickets_on_record
 from campus.unit_of_work import work
-
-
-@bp.route("/")
-@admin_required
-def overview():
-    counts = {
-        "campuses": db.session.scalar(db.select(func.count(Campus.id))),
-        "schools": db.session.scalar(db.select(func.count(School.id))),
-        "users": db.session.scalar(db.select(func.count(User.id))),
-        "devices": db.session.scalar(db.select(func.count(Device.id))),
-        "tickets": tickets_on_record(),  # from the report facts: a count(*) reads every ticket
-    }
-    return render_template("admin/overview.html", counts=counts)
-
 
 # --- campuses --------------------------------------------------------------
 
@@ -246,27 +229,6 @@ def user_active(user_id: int):
                 "success",
             )
     return redirect(url_for("admin.user_form", user_id=user.id))
-
-
-@bp.route("/report-settings", methods=["GET", "POST"])
-@admin_required
-def report_settings():
-    form = ReportSettingsForm()
-    if request.method == "GET":
-        form.categories.data = sorted(excluded_categories())
-    if form.validate_on_submit():
-        with work(form) as attempt:
-            set_l1_unresolvable_categories(current_user, form.categories.data or [])
-        if attempt.ok:
-            flash(
-                _(
-                    "Report settings saved. The figures are being recalculated; "
-                    "this can take a minute for many tickets."
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.report_settings"))
-    return render_template("admin/report_settings.html", form=form), form_status(form)
 
 
 AUDIT_PAGE = 50

@@ -5,7 +5,7 @@ from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
 from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
-from campus.models.report import report_days
+from campus.models.report import ReportSettings, report_days
 from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
@@ -62,6 +62,7 @@ __all__ = [
     "Mail",
     "MailPreference",
     "MailStatus",
+    "ReportSettings",
     "Role",
     "Room",
     "School",

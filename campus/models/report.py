@@ -6,7 +6,8 @@ The reports sum these rows instead of scanning tickets: a year is at most
 many tickets there are.
 """
 
-from sqlalchemy import Column, Date, Integer, String, Table
+from sqlalchemy import CheckConstraint, Column, Date, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column
 
 from campus.models.base import Base
 
@@ -99,3 +100,17 @@ report_days = Table(
         for name in bucket_columns(figure)
     ],
 )
+
+
+class ReportSettings(Base):
+    """The reports' settings that belong to no category: one row (id 1), or none yet."""
+
+    __tablename__ = "report_settings"
+    __table_args__ = (
+        CheckConstraint("target_flr IS NULL OR target_flr BETWEEN 1 AND 100", name="target_flr"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The first-level resolution rate the school board aims at, in percent: a line in the
+    # monthly chart. None: no target.
+    target_flr: Mapped[int | None] = mapped_column(Integer)

@@ -11,12 +11,13 @@ from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
 from campus.reports.export import csv_lines, row_to_dict
 from campus.reports.forms import PeriodForm
-from campus.reports.overview import AGE_BANDS, OLDEST_BAND, full_report
+from campus.reports.overview import AGE_BANDS, OLDEST_BAND, ROW_LIMIT, full_report, months_chart
 from campus.reports.period import today_in_berlin
 from campus.reports.queries import (
     GROUPINGS,
     ResolutionRow,
     Scope,
+    breakdown,
     first_level_resolution_rate,
 )
 from campus.unit_of_work import work
@@ -66,14 +67,19 @@ def evaluation():
         return render_template(
             "reports/index.html", form=form, report=None, period_args={}, bands=[]
         ), 422
+    now = utcnow()
     rows = first_level_resolution_rate(period, scope, "campus")
     summary = first_level_resolution_rate(period, scope, None)
+    schools, school_count = breakdown(period, scope, "school", ROW_LIMIT)
     return render_template(
         "reports/evaluation.html",
         period=period,
         summary=summary[0] if summary else None,
         campuses=rows,
-        generated=utcnow(),
+        schools=schools,
+        school_count=school_count,
+        chart=months_chart(period, scope, now),
+        generated=now,
     )
 
 

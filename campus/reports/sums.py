@@ -2,8 +2,9 @@
 place that reads report_days. The figures and their labels are in queries.py."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal, literal_column, or_, select
+from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
 
 from campus.extensions import db
 from campus.models import Ticket
@@ -52,20 +53,26 @@ VALUE_COLUMNS = (*COUNTS, *(c for figure in TIME_FIGURES for c in bucket_columns
 SUMS = {name: func.sum(report_days.c[name]).label(name) for name in VALUE_COLUMNS}
 
 
-def month_of_day(period: Period):
-    """The calendar month of a facts row's (Berlin) day as 'YYYY-MM'."""
-    day = report_days.c.day
-    return case(
-        *[
-            (and_(day >= first, day <= last), literal(label))
-            for label, first, last in period.month_days()
-        ],
-        else_=literal(NONE_KEY),
-    )
+def merged(ranges) -> list[tuple[str, date, date]]:
+    """Adjacent ranges of one span as one: a year of whole months is one range of month
+    rows, not twelve (a shorter query, built and planned faster)."""
+    out: list[tuple[str, date, date]] = []
+    for span, first, last in sorted(ranges):
+        if out and out[-1][0] == span and _following(span, out[-1][2]) == first:
+            out[-1] = (span, out[-1][1], last)
+        else:
+            out.append((span, first, last))
+    return out
+
+
+def _following(span: str, day: date) -> date:
+    """The day of the next row of `span` after the row of `day`."""
+    if span == "day":
+        return day + timedelta(days=1)
+    return (day + timedelta(days=32)).replace(day=1)
 
 
 def facts_query(
-    period: Period,
     scope: Scope,
     group_by: str | None,
     ranges,
@@ -77,7 +84,7 @@ def facts_query(
     if group_by is None:
         key = literal("all")
     elif group_by == "month":
-        key = month_of_day(period)
+        key = facts.day  # per row's day: summed into its month by summed()
     else:
         key = facts.key
     # "group_key", not "key": GROUP BY would pick the table's own key column.
@@ -89,7 +96,7 @@ def facts_query(
         or_(
             *[
                 and_(facts.span == span, facts.day >= first, facts.day <= last)
-                for span, first, last in ranges
+                for span, first, last in merged(ranges)
             ]
         ),
     )
@@ -106,33 +113,35 @@ def summed(
     period: Period, scope: Scope, group_by: str | None, columns=None, keys=None
 ) -> dict[str, list[int]]:
     """Per group key, the value columns (all of them by default) summed over the period
-    (see Period.fact_ranges); only the groups `keys` names, if given."""
+    (see Period.fact_ranges); only the groups `keys` names, if given. By month, the key
+    is 'YYYY-MM': the database sums per day row (a month row is its 1st), this adds the
+    rows of each month up, a few dozen at most."""
     width = len(VALUE_COLUMNS if columns is None else columns)
     today = today_in_berlin()
     add, subtract = period.fact_ranges(today)
     # Days after today hold no facts: nothing to take away there.
     subtract = [(span, first, last) for span, first, last in subtract if first <= today]
-    sums = {
-        row[0]: [value or 0 for value in row[1:]]
-        for row in db.session.execute(facts_query(period, scope, group_by, add, columns, keys))
-    }
-    if subtract:
-        query = facts_query(period, scope, group_by, subtract, columns, keys)
-        for row in db.session.execute(query):
-            totals = sums.setdefault(row[0], [0] * width)
+    sums: dict = {}
+    for ranges, sign in ((add, 1), (subtract, -1)):
+        if not ranges:
+            continue
+        for row in db.session.execute(facts_query(scope, group_by, ranges, columns, keys)):
+            group = row[0].strftime("%Y-%m") if group_by == "month" else row[0]
+            totals = sums.setdefault(group, [0] * width)
             for index, value in enumerate(row[1:]):
-                totals[index] -= value or 0
+                totals[index] += sign * (value or 0)
     return sums
 
 
-def tickets_on_record() -> int:
+def tickets_on_record_query() -> Select:
     """Every ticket ever filed, cancelled ones included: each counts once in the city's
     month rows as recorded or cancelled, so this reads a row per month, not every ticket."""
     facts = report_days.c
-    total = db.session.scalar(
-        # every city row is campus 0: naming it would lead SQLite to a skip-scan
-        select(func.sum(facts.recorded + facts.cancelled)).where(
-            facts.dimension == CITY, facts.span == "month"
-        )
+    # every city row is campus 0: naming it would lead SQLite to a skip-scan
+    return select(func.sum(facts.recorded + facts.cancelled)).where(
+        facts.dimension == CITY, facts.span == "month"
     )
-    return int(total or 0)
+
+
+def tickets_on_record() -> int:
+    return int(db.session.scalar(tickets_on_record_query()) or 0)

@@ -13,7 +13,7 @@ from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
 from campus.tickets.photos import photo_path
-from campus.tickets.queries import device_history, same_model_history
+from campus.tickets.queries import device_history, end_of_day, same_model_history
 from campus.tickets.transitions import available_actions, closes_by_itself, reopen_deadline
 from campus.tickets.workflow import Action
 from campus.timetable.onsite import next_on_site
@@ -82,6 +82,7 @@ def _render_ticket(
         error=error,
         is_support=is_support(current_user),
         now=now,
+        midnight=end_of_day(now),
         on_site=on_site,
         typical_response=typical,
         forms_by_action={action.value: form for action, form in forms.items()},

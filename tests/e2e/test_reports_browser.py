@@ -37,7 +37,7 @@ def test_admin_reads_the_reports_page(browser, live_app, admin):
     log_in(page, admin)
     page.get_by_role("link", name="Berichte").click()
     expect(page.get_by_text("75\u00a0% von 4 erfassten Störungen")).to_be_visible()
-    expect(page.get_by_role("img", name="Lösungsquote im 1st Level nach Monat")).to_be_visible()
+    expect(page.get_by_role("img", name="Lösungsquote der 1. Ebene nach Monat")).to_be_visible()
     screenshot(page, "reports")
     results = Axe().run(page)
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]

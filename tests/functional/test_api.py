@@ -479,7 +479,7 @@ def test_the_webhook_message_is_the_documented_ticket_shape(app, client, world, 
 @pytest.mark.parametrize(
     ("body", "field", "message"),
     [
-        ({"action": "assign"}, "assignee_id", "Bitte wählen Sie eine Person, die auf diesem Level"),
+        ({"action": "assign"}, "assignee_id", "Bitte wählen Sie eine Person, die auf dieser Ebene"),
         ({"action": "escalate"}, "analysis", "Bitte die Fehleranalyse als Objekt"),
         ({"action": "escalate", "analysis": []}, "analysis", "Bitte die Fehleranalyse"),
         ({"action": "reply", "text": 5}, "text", "Muss ein Text sein."),

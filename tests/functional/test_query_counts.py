@@ -22,6 +22,7 @@ BUDGET = {
     "start_admin": 7,  # the months, the target, the backlog, the blocking tickets, counts
     "reports_manager": 17,  # 16, and the target line of the monthly chart
     "reports_admin": 17,
+    "evaluation_admin": 10,  # campuses, schools (the largest), the summary, the months, the target
     "file_ticket": 10,  # the issue allows 10 (SQLite: BEGIN for the reads, BEGIN IMMEDIATE)
 }
 
@@ -69,6 +70,7 @@ def counts(world, devices, as_user, count_queries, ticket_id) -> dict[str, int]:
         "start_admin": ("admin", "/admin/"),
         "reports_manager": ("manager", "/reports/"),
         "reports_admin": ("admin", "/reports/"),
+        "evaluation_admin": ("admin", "/reports/evaluation"),
     }
     found = {}
     for name, (who, path) in pages.items():

@@ -234,3 +234,13 @@ def test_releasing_a_deactivated_managers_tickets_keeps_the_facts_right(world):
     db.session.commit()
     assert ticket.l1_assignee_id is None
     assert facts_match_a_rebuild()
+
+
+def test_a_month_read_as_its_month_row_less_some_days_keeps_its_name(march):
+    """3 March to 30 April: March is its month row less 1 and 2 March; by month, those
+    tickets are still March's (not a nameless group the chart would drop)."""
+    period = Period(date(2026, 3, 3), date(2026, 4, 30))
+    assert period.fact_ranges(date(2026, 11, 1))[1] == [("day", date(2026, 3, 1), date(2026, 3, 2))]
+    months = first_level_resolution_rate(period, Scope(None), "month")
+    # B, C, E, G and J (A on the 2nd and I on the 1st left out, D cancelled); H in April
+    assert [(r.key, r.recorded) for r in months] == [("2026-03", 5), ("2026-04", 1)]
