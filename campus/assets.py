@@ -169,6 +169,7 @@ def serve(folder: str, filename: str) -> Response:
         )
         response.expires = None
     response.headers["Cache-Control"] = LONG_CACHE if current else SHORT_CACHE
+    del response.headers["Date"]  # the server (gunicorn, werkzeug) sends its own
     return response
 
 

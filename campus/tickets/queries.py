@@ -10,8 +10,10 @@ from campus.extensions import db
 from campus.formhelpers import db_int, optional_int
 from campus.models import (
     Campus,
+    Category,
     Device,
     EventKind,
+    Impact,
     School,
     Ticket,
     TicketEvent,
@@ -94,7 +96,8 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
         query = _due(query, f.due, now or utcnow())
     if f.q:
         term = f.q.strip().lstrip("#")
-        conditions = [Ticket.title.ilike(f"%{term}%")]
+        literal = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions = [Ticket.title.ilike(f"%{literal}%", escape="\\")]
         if (number := optional_int(term)) is not None:
             conditions.append(Ticket.number == number)
         query = query.where(or_(*conditions))
@@ -227,19 +230,31 @@ def filter_from_args(args, user: User) -> TicketFilter:
     if all(name in PAGE_ARGS for name in args):
         return default_filter(user)
     sort = args.get("sort", "impact")
+    status = args.get("status", "")
+    level = args.get("level", type=db_int)
+    older = args.get("older", type=db_int)
+    assignee = args.get("assignee", "")
+    # Only what the query understands: a value it would ignore is no filter (and no chip).
     return TicketFilter(
-        status=args.get("status", ""),
-        level=args.get("level", type=db_int),
+        status=status if status == "open" or status in STATUSES else "",
+        level=level if level in (1, 2) else None,
         campus_id=args.get("campus", type=db_int),
         school_id=args.get("school", type=db_int),
-        category=args.get("category", ""),
-        impact=args.get("impact", ""),
-        assignee=args.get("assignee", ""),
-        older_than_days=args.get("older", type=db_int),
-        due=args.get("due", ""),
+        category=_known(args.get("category", ""), Category),
+        impact=_known(args.get("impact", ""), Impact),
+        assignee=assignee if assignee in ("mine", "none") or optional_int(assignee) else "",
+        older_than_days=older if older and older > 0 else None,
+        due=args.get("due", "") if args.get("due") in DUE_FILTERS else "",
         q=args.get("q", "")[:100],
         sort=sort if sort in SORTS else "impact",
     )
+
+
+STATUSES = frozenset(TicketStatus)
+
+
+def _known(value: str, codes) -> str:
+    return value if value in set(codes) else ""
 
 
 # More schools than this in the filter bar (a city's admin sees 1,000): the bar lists the

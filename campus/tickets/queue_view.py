@@ -139,14 +139,15 @@ def _chip_text(name: str, value, names: dict) -> str:
     if name == "level":
         return label("level", value)
     if name in ("campus_id", "school_id"):
-        return names.get((name, value), f"#{value}")
+        kind = _l("Campus") if name == "campus_id" else _l("School")
+        return names.get((name, value), f"{kind} #{value}")
     if name in ("category", "impact"):
         return label(name, value)
     if name == "assignee":
         special = {"mine": _l("Assigned to me"), "none": _l("Nobody yet")}
         if value in special:
             return str(special[value])
-        return names.get(("assignee", value), str(_l("Assignee")))
+        return names.get(("assignee", value), f"{_l('Assignee')} #{value}")
     if name == "older_than_days":
         return ngettext("older than %(num)s day", "older than %(num)s days", value)
     if name == "due":

@@ -56,7 +56,8 @@ def _rooms(school_id: int) -> list[str]:
 
 def _open_by_device(school_id: int) -> dict[int, list]:
     """The school's open tickets about a device, by device: the form warns before the same
-    fault is reported twice (number, title and age only: a colleague's text stays hers)."""
+    fault is reported twice. Of a colleague's ticket the form shows number, category and age
+    only: her title and text may name pupils and stay hers."""
     rows = db.session.execute(
         select(
             Ticket.id,
@@ -65,6 +66,7 @@ def _open_by_device(school_id: int) -> dict[int, list]:
             Ticket.created_at,
             Ticket.reporter_id,
             Ticket.device_id,
+            Ticket.category,
         )
         .where(
             Ticket.school_id == school_id, Ticket.device_id.is_not(None), Ticket.is_open_clause()

@@ -224,12 +224,17 @@ def test_a_colleagues_open_ticket_warns_without_her_words(world, as_user):
     db.session.commit()
     page = as_user(world.teacher).get("/tickets/new").text
     box = page.split(f'data-for-device="{beamer.id}"')[1].split("</div>")[0]
-    assert f"#{theirs.number}" in box and "Beamer flackert" in box
-    assert "Persönliche Notiz" not in page and world.other_teacher.display_name not in page
+    assert f"#{theirs.number} (Beamer / Display)" in box
+    # Her title and text may name pupils: neither is in the page, nor her name.
+    assert "Beamer flackert" not in page and "Persönliche Notiz" not in page
+    assert world.other_teacher.display_name not in page
     assert "?add=1" not in box
     # A teacher at another school hears nothing of it.
     far = as_user(world.far_teacher).get("/tickets/new").text
-    assert "Beamer flackert" not in far
+    assert f'data-for-device="{beamer.id}"' not in far
+    # Nor through a scanned label of that device.
+    far = as_user(world.far_teacher).get(f"/tickets/new?device={beamer.id}").text
+    assert f"#{theirs.number}" not in far
 
 
 def test_levels_are_said_in_plain_german(world, as_user):
@@ -240,3 +245,30 @@ def test_levels_are_said_in_plain_german(world, as_user):
     assert "Warteschlange 2. Ebene (Systemhaus)" in queue
     for text in (page, queue, as_user(world.manager).get("/reports/").text):
         assert not re.search(r"1st|2nd|Level \d", text)
+
+
+def test_an_escalated_ticket_names_the_manager_who_stays_her_contact(world, as_user):
+    ticket = world.ticket("in_progress_l2")  # escalated by the manager, taken by the house
+    page = as_user(world.teacher).get(f"/tickets/{ticket.id}").text
+    said = re.search(r'id="who-handles"[^>]*>(.*?)</section>', page, re.S).group(1)
+    assert "Das Systemhaus arbeitet daran" in said
+    assert world.system_house.display_name not in said
+
+
+def test_values_the_queue_does_not_know_are_no_filter_and_no_chip(world, as_user):
+    world.ticket("new", title="Eins")
+    world.ticket("escalated", title="Zwei")
+    browser = as_user(world.manager)
+    page = browser.get(
+        "/tickets/?due=xyz&level=3&assignee=abc&older=-1&status=kaputt&impact=x&category=y"
+    ).text
+    assert "filter-chips" not in page
+    assert sorted(_rows(page)) == ["Eins", "Zwei"]
+
+
+def test_percent_and_underscore_in_a_search_are_plain_characters(world, as_user):
+    world.ticket("new", title="Drucker 100% kaputt")
+    world.ticket("new", title="Beamer")
+    browser = as_user(world.manager)
+    assert _rows(browser.get("/tickets/?status=&q=%25").text) == ["Drucker 100% kaputt"]
+    assert _rows(browser.get("/tickets/?status=&q=_").text) == []
