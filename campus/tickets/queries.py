@@ -90,7 +90,7 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
     if f.older_than_days:
         query = query.where(
             Ticket.created_at
-            <= (now or utcnow()) - timedelta(days=max(-36_500, min(f.older_than_days, 36_500)))
+            <= (now or utcnow()) - timedelta(days=max(1, min(f.older_than_days, MAX_AGE_DAYS)))
         )
     if f.due in DUE_FILTERS:
         query = _due(query, f.due, now or utcnow())
@@ -243,7 +243,7 @@ def filter_from_args(args, user: User) -> TicketFilter:
         category=_known(args.get("category", ""), Category),
         impact=_known(args.get("impact", ""), Impact),
         assignee=assignee if assignee in ("mine", "none") or optional_int(assignee) else "",
-        older_than_days=older if older and older > 0 else None,
+        older_than_days=older if older and 0 < older <= MAX_AGE_DAYS else None,
         due=args.get("due", "") if args.get("due") in DUE_FILTERS else "",
         q=args.get("q", "")[:100],
         sort=sort if sort in SORTS else "impact",
@@ -251,6 +251,7 @@ def filter_from_args(args, user: User) -> TicketFilter:
 
 
 STATUSES = frozenset(TicketStatus)
+MAX_AGE_DAYS = 36_500
 
 
 def _known(value: str, codes) -> str:

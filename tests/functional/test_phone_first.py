@@ -67,7 +67,7 @@ def test_filter_chips_each_remove_one_filter(world, as_user):
     chips = dict(
         (html.unescape(text.strip()), html.unescape(href))
         for href, text in re.findall(
-            r'<a class="badge rounded-pill[^"]*chip" href="([^"]+)"[^>]*>([^<]+)<', page
+            r'<a class="badge rounded-pill[^"]*chip" href="([^"]+)"[^>]*><bdi>([^<]+)</bdi>', page
         )
     )
     # The "on site" tab says status and level; the chips say the rest.
