@@ -91,6 +91,11 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
     return sides
 
 
+def can_give_feedback(user: User, ticket: Ticket) -> bool:
+    """Only the teacher who reported it rates a solution (once; feedback.py)."""
+    return user.is_authenticated and ticket.reporter_id == user.id and reports_problems(user)
+
+
 def can_view_ticket(user: User, ticket: Ticket) -> bool:
     """Reporter, the campus's managers, the system house once escalated, admins (read-only)."""
     return is_admin(user) or bool(sides_of(user, ticket))

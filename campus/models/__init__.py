@@ -3,6 +3,7 @@
 from campus.models.audit import AuditAction, AuditEntry
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
+from campus.models.feedback import Feedback
 from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
 from campus.models.report import ReportSettings, report_days
@@ -55,6 +56,7 @@ __all__ = [
     "DeviceType",
     "EventKind",
     "FaultAnalysis",
+    "Feedback",
     "Holiday",
     "Impact",
     "InboundMail",

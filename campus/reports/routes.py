@@ -20,6 +20,7 @@ from campus.reports.queries import (
     breakdown,
     first_level_resolution_rate,
 )
+from campus.reports.satisfaction import MIN_ANSWERS, satisfaction
 from campus.unit_of_work import work
 
 TABLES = ("summary", *GROUPINGS)
@@ -55,7 +56,16 @@ def index():
         report=report,
         period_args=_period_args(period) if period else {},
         bands=[name for _days, name in AGE_BANDS] + [OLDEST_BAND],
+        **(_satisfaction(period, scope) if period else {}),
     ), (200 if period else 422)
+
+
+def _satisfaction(period, scope) -> dict:
+    """The feedback figures per campus and school, for the page's satisfaction section."""
+    return {
+        "satisfaction": satisfaction(period, scope),
+        "min_answers": MIN_ANSWERS,
+    }
 
 
 @bp.route("/evaluation")
@@ -78,6 +88,7 @@ def evaluation():
         campuses=rows,
         schools=schools,
         school_count=school_count,
+        **_satisfaction(period, scope),
         chart=months_chart(period, scope, now),
         generated=now,
     )

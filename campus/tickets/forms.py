@@ -12,7 +12,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from campus.formhelpers import optional_int
 from campus.labels import CATEGORY_LABELS, IMPACT_LABELS
@@ -100,3 +100,16 @@ class ConfirmActionForm(FlaskForm):
     """A one-button action (claim, confirm) with CSRF protection."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class FeedbackForm(FlaskForm):
+    """Thumbs up or down (the two buttons carry `rating`), and an optional comment."""
+
+    rating = RadioField(
+        _l("How did the solution work for you?"),
+        choices=[SelectChoice("up", _l("Good")), SelectChoice("down", _l("Not good"))],
+        validators=[InputRequired(message=_l("Please choose thumbs up or thumbs down."))],
+    )
+    comment = TextAreaField(
+        _l("Comment (optional)"), validators=[Length(max=2000)], render_kw={"rows": 2}
+    )

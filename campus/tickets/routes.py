@@ -1,6 +1,7 @@
 """The ticket page and its actions (report form: report_page.py; lists: lists.py)."""
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -12,12 +13,14 @@ from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
+from campus.tickets.feedback import asks_for_feedback, give_feedback
+from campus.tickets.forms import FeedbackForm
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, end_of_day, same_model_history
 from campus.tickets.transitions import available_actions, closes_by_itself, reopen_deadline
 from campus.tickets.workflow import Action
 from campus.timetable.onsite import next_on_site
-from campus.unit_of_work import StaleVersion
+from campus.unit_of_work import StaleVersion, work
 
 
 def _visible_ticket_or_404(ticket_id: int) -> Ticket:
@@ -87,6 +90,7 @@ def _render_ticket(
         typical_response=typical,
         forms_by_action={action.value: form for action, form in forms.items()},
         reporter_view=ticket.reporter_id == current_user.id and not internal,
+        feedback_form=FeedbackForm() if asks_for_feedback(current_user, ticket) else None,
         reopen_until=reopen_deadline(ticket),
         closes_on=closes_by_itself(ticket),
     ), status
@@ -127,6 +131,25 @@ def act(ticket_id: int, action: str):
         spec.conflict_message(ticket) if isinstance(refusal, StaleVersion) else refusal.message
     )
     return _render_ticket(ticket, (spec.action, form), error=message, status=refusal.status_code)
+
+
+@bp.route("/<int:ticket_id>/feedback", methods=["POST"])
+@login_required
+def feedback(ticket_id: int):
+    """The reporter's thumbs up or down on the solution (once)."""
+    ticket = _visible_ticket_or_404(ticket_id)
+    form = FeedbackForm()
+    if not form.validate_on_submit():
+        for message in form.rating.errors + form.comment.errors + form.form_errors:
+            flash(message, "warning")
+        return redirect(url_for("tickets.detail", ticket_id=ticket.id, _anchor="feedback"))
+    with work(form) as done:
+        give_feedback(current_user, ticket, form.rating.data == "up", form.comment.data)
+    if done.ok:
+        flash(_("Thank you for your feedback!"), "success")
+    else:
+        flash(done.error.message, "warning")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id))
 
 
 @bp.route("/<int:ticket_id>/photos/<int:photo_id>")

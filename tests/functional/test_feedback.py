@@ -1,0 +1,110 @@
+"""One-click feedback on a solution (issue 16): only the reporter, once, after a solution;
+the reports count it per campus and school, a share only from 5 answers on."""
+
+import re
+
+from sqlalchemy import func, inspect, select
+
+from campus.extensions import db
+from campus.models import Feedback, Ticket
+from campus.tickets.feedback import give_feedback
+
+
+def _feedback_rows(ticket_id=None) -> list[Feedback]:
+    query = select(Feedback)
+    if ticket_id is not None:
+        query = query.where(Feedback.ticket_id == ticket_id)
+    return list(db.session.scalars(query))
+
+
+def test_the_reporter_rates_a_solution_once(world, as_user):
+    ticket = world.ticket("closed")
+    teacher = as_user(world.teacher)
+    page = teacher.get(f"/tickets/{ticket.id}").text
+    assert 'id="feedback"' in page and "Wie zufrieden sind Sie mit der Lösung?" in page
+    response = teacher.post(
+        f"/tickets/{ticket.id}/feedback",
+        data={"rating": "up", "comment": "Schnell und freundlich."},
+        follow_redirects=True,
+    )
+    assert "Danke für Ihre Rückmeldung!" in response.text
+    assert 'id="feedback"' not in response.text
+    (row,) = _feedback_rows(ticket.id)
+    assert (row.rating, row.comment, row.level) == (1, "Schnell und freundlich.", 1)
+    assert (row.campus_id, row.school_id) == (ticket.campus_id, ticket.school_id)
+    # Once: a second answer is refused and changes nothing.
+    again = teacher.post(
+        f"/tickets/{ticket.id}/feedback", data={"rating": "down"}, follow_redirects=True
+    )
+    assert "schon bewertet" in again.text
+    assert [r.rating for r in _feedback_rows(ticket.id)] == [1]
+
+
+def test_the_answer_names_nobody(app):
+    """The feedback table has no column that points at a person."""
+    columns = {c["name"] for c in inspect(db.engine).get_columns("feedback")}
+    assert columns == {
+        "id",
+        "ticket_id",
+        "campus_id",
+        "school_id",
+        "level",
+        "rating",
+        "comment",
+        "created_at",
+    }
+
+
+def test_only_the_reporter_and_only_after_a_solution(world, as_user):
+    solved = world.ticket("resolved")
+    open_ticket = world.ticket("in_progress")
+    manager = as_user(world.manager)
+    assert 'id="feedback"' not in manager.get(f"/tickets/{solved.id}").text
+    refused = manager.post(
+        f"/tickets/{solved.id}/feedback", data={"rating": "up"}, follow_redirects=True
+    )
+    assert "Nur die Lehrkraft, die das Problem gemeldet hat" in refused.text
+    # A colleague at the same school cannot even see the ticket.
+    colleague = as_user(world.other_teacher)
+    assert (
+        colleague.post(f"/tickets/{solved.id}/feedback", data={"rating": "up"}).status_code == 404
+    )
+    teacher = as_user(world.teacher)
+    assert 'id="feedback"' not in teacher.get(f"/tickets/{open_ticket.id}").text
+    early = teacher.post(
+        f"/tickets/{open_ticket.id}/feedback", data={"rating": "down"}, follow_redirects=True
+    )
+    assert "noch keine Lösung" in early.text
+    # No thumb chosen, or an odd one: nothing is saved.
+    for data in ({"comment": "nur Text"}, {"rating": "maybe"}):
+        teacher.post(f"/tickets/{solved.id}/feedback", data=data)
+    assert _feedback_rows() == []
+
+
+def test_a_long_comment_is_refused_not_cut(world, as_user):
+    ticket = world.ticket("closed")
+    teacher = as_user(world.teacher)
+    teacher.post(f"/tickets/{ticket.id}/feedback", data={"rating": "up", "comment": "x" * 2001})
+    assert _feedback_rows(ticket.id) == []
+
+
+def test_reports_show_satisfaction_per_campus_and_school_from_five_answers(world, as_user):
+    tickets = [world.ticket("closed") for _ in range(5)]
+    for n, ticket in enumerate(tickets[:4]):
+        give_feedback(world.teacher, ticket, up=n != 0)
+    db.session.commit()
+    manager = as_user(world.manager)
+    page = manager.get("/reports/").text
+    section = page.split('id="satisfaction"')[1].split("</section>")[0]
+    assert "weniger als 5 Antworten" in section
+    give_feedback(world.teacher, db.session.get(Ticket, tickets[4].id), up=True)
+    db.session.commit()
+    section = manager.get("/reports/").text.split('id="satisfaction"')[1].split("</section>")[0]
+    school = re.search(r"Helmholtz-Gymnasium</th>(.*?)</tr>", section, re.S).group(1)
+    cells = re.findall(r'<td class="text-end">([^<]+)</td>', school)
+    assert [cell.replace("\xa0", " ") for cell in cells] == ["5", "4", "1", "80 %"]
+    # The evaluation report has them too; another campus's manager sees none of them.
+    assert 'id="satisfaction"' in manager.get("/reports/evaluation").text
+    far = as_user(world.far_manager).get("/reports/").text
+    assert "Helmholtz-Gymnasium" not in far.split('id="satisfaction"')[1].split("</section>")[0]
+    assert db.session.scalar(select(func.count()).select_from(Feedback)) == 5
