@@ -25,6 +25,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 ANSWER = "campus.answer"
 INVITATION = "campus.invitation"
 PASSWORD_RESET = "campus.password-reset"  # noqa: S105 - a purpose, not a password
+FEEDBACK = "campus.feedback"  # the rating after a solution (spent once given: one per ticket)
 
 
 class LinkRefused(Exception):

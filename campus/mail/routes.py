@@ -24,11 +24,14 @@ from campus.mail import links
 from campus.mail.sending import mail_folder
 from campus.models import EventKind, Ticket, TicketEvent, User
 from campus.tickets.actions import ACTIONS
+from campus.tickets.feedback import feedback_for, give_feedback
+from campus.tickets.forms import FeedbackForm
 from campus.tickets.workflow import REOPEN_DAYS, Action
 from campus.unit_of_work import work
 
 bp = Blueprint("mail", __name__)
 ANSWER_MAX_AGE = timedelta(days=REOPEN_DAYS)  # as long as the teacher may reopen
+FEEDBACK_MAX_AGE = timedelta(days=30)
 
 ANSWERS = {"solved": Action.CONFIRM, "not-solved": Action.REOPEN}
 DECIDING = (EventKind.RESOLVED, EventKind.CONFIRMED, EventKind.REOPENED)
@@ -83,7 +86,14 @@ def answer(token: str, answer: str):
         with work(form) as attempt:
             spec.take(user, ticket, command)
         if attempt.ok:
-            return render_template("mail/answered.html", ticket=ticket, action=action.value)
+            rate = action == Action.CONFIRM and feedback_for(ticket) is None
+            return render_template(
+                "mail/answered.html",
+                ticket=ticket,
+                action=action.value,
+                feedback_token=links.sign(links.FEEDBACK, [ticket.id, user.id]) if rate else "",
+                form=FeedbackForm(formdata=None),
+            )
     status = 200 if not refused else (410 if refused in ("expired", "spent") else 404)
     if not refused and form.errors:
         status = 422
@@ -98,6 +108,28 @@ def answer(token: str, answer: str):
         ),
         status,
     )
+
+
+@bp.route("/rate/<token>", methods=["GET", "POST"])
+def feedback(token: str):
+    """The teacher's rating of a solution, from the page her "Yes, solved" led to."""
+    try:
+        ticket_id, user_id = links.unsign(links.FEEDBACK, token, FEEDBACK_MAX_AGE)
+    except (links.LinkRefused, ValueError):
+        abort(404)
+    ticket = db.session.get(Ticket, ticket_id) if isinstance(ticket_id, int) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if ticket is None or user is None or not user.active or ticket.reporter_id != user.id:
+        abort(404)
+    form = FeedbackForm()
+    done = feedback_for(ticket) is not None
+    if not done and form.validate_on_submit():
+        with work(form) as attempt:
+            give_feedback(user, ticket, form.rating.data == "up", form.comment.data)
+        done = attempt.ok
+    return render_template(
+        "mail/feedback.html", ticket=ticket, form=form, token=token, done=done
+    ), (422 if form.errors else 200)
 
 
 # --- development: the mails Campus wrote ------------------------------------------------------

@@ -278,3 +278,31 @@ def test_roles_see_only_their_kinds_of_notice(world, as_user):
     assert 'name="new_ticket"' in manager and 'name="asked"' not in manager
     staff = as_user(world.system_house).get("/auth/notifications").text
     assert 'name="escalated"' in staff and 'name="new_ticket"' not in staff
+
+
+def test_after_yes_solved_from_the_mail_she_rates_the_solution_once(
+    app, world, as_user, mailserver
+):
+    import re
+
+    from campus.models import Feedback
+
+    ticket = file_ticket(as_user(world.teacher))
+    act(as_user(world.manager), ticket, "resolve", text="HDMI-Kabel getauscht.")
+    message = mailserver.inbox.one_to(world.teacher.email)
+    solved = next(link for link in links_in(message) if "/solved" in link).removeprefix(BASE)
+    anonymous = app.test_client()
+    done = anonymous.post(solved)
+    rate = re.search(r'action="(/rate/[^"]+)"', done.text)
+    assert rate, "the thank-you page asks how the solution worked"
+    assert anonymous.get(rate.group(1)).status_code == 200  # opening it changes nothing
+    assert db.session.scalars(select(Feedback)).all() == []
+    rated = anonymous.post(rate.group(1), data={"rating": "down", "comment": "Ton fehlt noch."})
+    assert rated.status_code == 200 and 'id="feedback-done"' in rated.text
+    (row,) = db.session.scalars(select(Feedback)).all()
+    assert (row.ticket_id, row.rating, row.comment) == (ticket.id, -1, "Ton fehlt noch.")
+    again = anonymous.post(rate.group(1), data={"rating": "up"})
+    assert 'id="feedback-done"' in again.text
+    assert [f.rating for f in db.session.scalars(select(Feedback))] == [-1]
+    forged = rate.group(1)[:-3] + ("abc" if not rate.group(1).endswith("abc") else "xyz")
+    assert anonymous.get(forged).status_code == 404
