@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.admin import mail_routes as _mails  # noqa: F401 - on the admin blueprint
     from campus.admin import report_routes as _reports  # noqa: F401 - on the admin blueprint
     from campus.admin import routes as admin_routes
+    from campus.admin import survey_routes as _surveys  # noqa: F401 - on the admin blueprint
     from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
     from campus.api import init_api
     from campus.auth import routes as auth_routes
@@ -109,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.mail import routes as mail_routes
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
+    from campus.surveys import routes as survey_routes
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
     from campus.tickets import report_page as _report_page  # noqa: F401
     from campus.tickets import routes as ticket_routes
@@ -125,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(mail_routes.bp)
     app.register_blueprint(timetable_routes.bp)
+    app.register_blueprint(survey_routes.bp)
 
 
 def register_assets(app: Flask) -> None:

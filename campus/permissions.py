@@ -91,6 +91,11 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
     return sides
 
 
+def takes_surveys(user: User) -> bool:
+    """The anonymous teacher surveys ask teachers placed at a school (surveys/)."""
+    return reports_problems(user) and user.active and user.school_id is not None
+
+
 def can_give_feedback(user: User, ticket: Ticket) -> bool:
     """Only the teacher who reported it rates a solution (once; feedback.py)."""
     return user.is_authenticated and ticket.reporter_id == user.id and reports_problems(user)

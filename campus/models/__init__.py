@@ -7,6 +7,7 @@ from campus.models.feedback import Feedback
 from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
 from campus.models.report import ReportSettings, report_days
+from campus.models.survey import Survey, SurveyQuestion, SurveySeen, SurveyTally
 from campus.models.ticket import (
     OPEN_STATUSES,
     Category,
@@ -69,6 +70,10 @@ __all__ = [
     "Room",
     "School",
     "SiteVisit",
+    "Survey",
+    "SurveyQuestion",
+    "SurveySeen",
+    "SurveyTally",
     "Ticket",
     "TicketEvent",
     "TicketPhoto",

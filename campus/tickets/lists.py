@@ -8,6 +8,9 @@ from campus.extensions import db
 from campus.models import Ticket, TicketStatus, utcnow
 from campus.pagination import BadCursor, KeysetPage, keyset_page
 from campus.permissions import works_a_queue
+from campus.reports.period import today_in_berlin
+from campus.surveys.routes import SurveyForm
+from campus.surveys.services import survey_for
 from campus.tickets import bp
 from campus.tickets.queries import (
     LIST_OPTIONS,
@@ -61,7 +64,8 @@ def mine():
     )
     asks_her = Ticket.status.in_(NEEDS_REPORTER)
     needs_you = []
-    if not (request.args.get("after") or request.args.get("before")):
+    first_page = not (request.args.get("after") or request.args.get("before"))
+    if first_page:
         needs_you = db.session.scalars(
             query.where(asks_her)
             .options(*LIST_OPTIONS)
@@ -69,7 +73,14 @@ def mine():
             .limit(50)
         ).all()
     page = _page(query.where(~asks_her), "newest")
-    return render_template("tickets/mine.html", page=page, needs_you=needs_you)
+    survey = survey_for(current_user, today_in_berlin()) if first_page else None
+    return render_template(
+        "tickets/mine.html",
+        page=page,
+        needs_you=needs_you,
+        survey=survey,
+        survey_form=SurveyForm() if survey else None,
+    )
 
 
 @bp.route("/")

@@ -1,0 +1,1 @@
+"""Anonymous teacher surveys: the evaluation's second question (issue 16)."""

@@ -1,0 +1,150 @@
+"""The evaluation's second question (issue 16): an admin opens a short survey, each
+teacher is asked once on her start page, answers are kept only as counts per school, and
+results show only where at least 5 answers stand behind a figure."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, inspect, select
+
+from campus.extensions import db
+from campus.models import Role, Survey, SurveySeen, SurveyTally
+from campus.reports.period import today_in_berlin
+
+
+def _open(as_user, admin, **changes) -> Survey:
+    today = today_in_berlin()
+    data = {
+        "title": "Befragung Herbst",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=13)).isoformat(),
+        "q0": "Wie oft nutzen Sie Tablets?",
+        "q0_low": "nie",
+        "q0_high": "immer",
+        "q1": "Wie sicher kommt Hilfe?",
+        "q1_low": "gar nicht",
+        "q1_high": "völlig",
+        "q2": "",
+        "q2_low": "",
+        "q2_high": "",
+    } | changes
+    response = as_user(admin).post("/admin/surveys", data=data)
+    assert response.status_code == 302, response.text
+    return db.session.scalars(select(Survey).order_by(Survey.id.desc())).first()
+
+
+def _answer(browser, survey, first, second=None, **extra):
+    q = [question.id for question in survey.questions]
+    data = {f"q{q[0]}": first} | ({f"q{q[1]}": second} if second is not None else {}) | extra
+    return browser.post(f"/surveys/{survey.id}", data=data, follow_redirects=True)
+
+
+def _tallies(survey) -> dict[tuple[int, int], int]:
+    rows = db.session.execute(
+        select(SurveyTally.question_id, SurveyTally.value, SurveyTally.count)
+    ).all()
+    return {(q, v): n for q, v, n in rows}
+
+
+def test_an_admin_opens_a_round_with_editable_wording(world, as_user):
+    page = as_user(world.admin).get("/admin/surveys").text
+    assert "Wie oft haben Sie in den letzten vier Wochen Tablets oder Notebooks" in page
+    survey = _open(as_user, world.admin)
+    assert [q.text for q in survey.questions] == [
+        "Wie oft nutzen Sie Tablets?",
+        "Wie sicher kommt Hilfe?",
+    ]
+    assert (survey.questions[0].low, survey.questions[0].high) == ("nie", "immer")
+    for person in (world.manager, world.teacher, world.system_house):
+        assert as_user(person).get("/admin/surveys").status_code == 403
+    bad = as_user(world.admin).post(
+        "/admin/surveys",
+        data={"title": "X", "opens_on": "2026-12-10", "closes_on": "2026-12-01", "q0": "Frage"},
+    )
+    assert bad.status_code == 422 and "Der letzte Tag kann nicht vor dem ersten liegen" in bad.text
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+
+
+def test_a_teacher_is_asked_once_and_only_counts_are_kept(world, as_user):
+    survey = _open(as_user, world.admin)
+    teacher = as_user(world.teacher)
+    assert 'id="survey"' in teacher.get("/tickets/mine").text
+    done = _answer(teacher, survey, "4", "5")
+    assert "Danke!" in done.text and 'id="survey"' not in done.text
+    q0, q1 = (q.id for q in survey.questions)
+    assert _tallies(survey) == {(q0, 4): 1, (q1, 5): 1}
+    again = _answer(teacher, survey, "1", "1")
+    assert "schon teilgenommen" in again.text
+    assert _tallies(survey) == {(q0, 4): 1, (q1, 5): 1}
+    # A colleague skips: asked, nothing counted.
+    colleague = as_user(world.other_teacher)
+    skipped = colleague.post(f"/surveys/{survey.id}", data={"skip": "1"}, follow_redirects=True)
+    assert 'id="survey"' not in skipped.text
+    assert _tallies(survey) == {(q0, 4): 1, (q1, 5): 1}
+    assert db.session.scalar(select(func.count()).select_from(SurveySeen)) == 2
+
+
+def test_nothing_links_an_answer_to_a_person(app):
+    columns = {
+        t: {c["name"] for c in inspect(db.engine).get_columns(t)}
+        for t in ("survey_tallies", "survey_seen")
+    }
+    assert columns["survey_tallies"] == {
+        "id",
+        "question_id",
+        "campus_id",
+        "school_id",
+        "value",
+        "count",
+    }
+    # Who was asked holds no answer, and no time that could be matched to one.
+    assert columns["survey_seen"] == {"survey_id", "user_id"}
+
+
+def test_odd_answers_count_nothing_and_others_may_not_answer(world, as_user):
+    survey = _open(as_user, world.admin)
+    teacher = as_user(world.teacher)
+    odd = _answer(teacher, survey, "9", "abc")
+    assert "Bitte tippen Sie je Frage eine Antwort an" in odd.text
+    assert _tallies(survey) == {} and 'id="survey"' in odd.text
+    manager = _answer(as_user(world.manager), survey, "3", "3")
+    assert "nur Lehrkräfte" in manager.text
+    assert _tallies(survey) == {}
+    assert db.session.scalar(select(func.count()).select_from(SurveySeen)) == 0
+
+
+def test_a_closed_round_is_neither_shown_nor_answered(world, as_user):
+    today = today_in_berlin()
+    survey = _open(
+        as_user,
+        world.admin,
+        opens_on=(today - timedelta(days=20)).isoformat(),
+        closes_on=(today - timedelta(days=1)).isoformat(),
+    )
+    teacher = as_user(world.teacher)
+    assert 'id="survey"' not in teacher.get("/tickets/mine").text
+    assert "beendet" in _answer(teacher, survey, "3", "3").text
+    assert _tallies(survey) == {}
+
+
+def test_results_show_only_from_five_answers(world, as_user, make_user):
+    survey = _open(as_user, world.admin)
+    school = world.teacher.school
+    teachers = [world.teacher, world.other_teacher] + [
+        make_user(Role.TEACHER, school=school, email=f"t{n}@example.org") for n in range(3)
+    ]
+    for person, value in zip(teachers[:4], ["4", "4", "5", "5"], strict=True):
+        _answer(as_user(person), survey, value, "3")
+    admin = as_user(world.admin)
+    page = admin.get(f"/admin/surveys/{survey.id}").text
+    assert "weniger als 5 Antworten" in page and "4,5" not in page
+    _answer(as_user(teachers[4]), survey, "2", "3")
+    page = admin.get(f"/admin/surveys/{survey.id}").text
+    first = page.split('id="question-1"')[1].split("</section>")[0]
+    school_row = re.search(r"Helmholtz-Gymnasium</th>(.*?)</tr>", first, re.S).group(1)
+    assert "4,0" in school_row  # (4 + 4 + 5 + 5 + 2) / 5
+    shares = [
+        c.replace("\xa0", " ") for c in re.findall(r'<td class="text-end">([^<]+)</td>', school_row)
+    ]
+    assert shares == ["0 %", "20 %", "0 %", "40 %", "40 %"]
+    assert as_user(world.manager).get(f"/admin/surveys/{survey.id}").status_code == 403
