@@ -3,10 +3,12 @@
 from flask import Response, abort, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from campus.audit import audit
 from campus.errors import json_error
-from campus.models import AuditAction, utcnow
+from campus.extensions import db
+from campus.models import AuditAction, Survey, utcnow
 from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
 from campus.reports.export import csv_lines, row_to_dict
@@ -21,6 +23,7 @@ from campus.reports.queries import (
     first_level_resolution_rate,
 )
 from campus.reports.satisfaction import MIN_ANSWERS, satisfaction
+from campus.surveys.results import survey_results
 from campus.unit_of_work import work
 
 TABLES = ("summary", *GROUPINGS)
@@ -60,6 +63,16 @@ def index():
     ), (200 if period else 422)
 
 
+def _survey_rounds(period, scope) -> list:
+    """The survey rounds that ran in the period, each with its results for the reader."""
+    rounds = db.session.scalars(
+        select(Survey)
+        .where(Survey.opens_on <= period.last, Survey.closes_on >= period.first)
+        .order_by(Survey.opens_on)
+    ).all()
+    return [(survey, survey_results(survey, scope.campus_ids)) for survey in rounds]
+
+
 def _satisfaction(period, scope) -> dict:
     """The feedback figures per campus and school, for the page's satisfaction section."""
     return {
@@ -89,6 +102,7 @@ def evaluation():
         schools=schools,
         school_count=school_count,
         **_satisfaction(period, scope),
+        survey_rounds=_survey_rounds(period, scope),
         chart=months_chart(period, scope, now),
         generated=now,
     )

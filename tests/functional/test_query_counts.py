@@ -22,7 +22,7 @@ BUDGET = {
     "start_admin": 7,  # the months, the target, the backlog, the blocking tickets, counts
     "reports_manager": 18,  # 16, the target line of the monthly chart, the satisfaction
     "reports_admin": 18,
-    "evaluation_admin": 11,  # campuses, schools, summary, months, target, satisfaction
+    "evaluation_admin": 12,  # campuses, schools, summary, months, target, satisfaction, surveys
     "file_ticket": 10,  # the issue allows 10 (SQLite: BEGIN for the reads, BEGIN IMMEDIATE)
 }
 

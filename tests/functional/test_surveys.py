@@ -148,3 +148,10 @@ def test_results_show_only_from_five_answers(world, as_user, make_user):
     ]
     assert shares == ["0 %", "20 %", "0 %", "40 %", "40 %"]
     assert as_user(world.manager).get(f"/admin/surveys/{survey.id}").status_code == 403
+    # The printable evaluation report carries the round, per campus.
+    report = admin.get("/reports/evaluation").text
+    part = report.split(f'id="survey-{survey.id}-h"')[1].split("</section>")[0]
+    assert "Befragung der Lehrkräfte: Befragung Herbst" in report
+    assert re.search(r"Campus Nord</th>\s*<td class=\"text-end fw-semibold\">4,0</td>", part)
+    far = as_user(world.far_manager).get("/reports/evaluation").text
+    assert "Campus Nord" not in far.split(f'id="survey-{survey.id}-h"')[1].split("</section>")[0]
