@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from campus import create_app
 from campus.extensions import db
+from campus.models.knowledge import include_name, include_object_for
 
 
 def _postgres_server():
@@ -52,10 +53,22 @@ def migrated(empty_database):
         db.engine.dispose()
 
 
+# The PostgreSQL-only search index (ddl_if) is an expression index, which Alembic cannot
+# compare on SQLite: it says so before include_object could leave the index out.
+@pytest.mark.filterwarnings(
+    "ignore:autogenerate skipping metadata-specified expression-based index 'ix_articles_search'"
+)
 def test_upgrade_from_empty_matches_the_models(migrated):
     engine = create_engine(migrated)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # As migrations/env.py: SQLite's FTS5 table and PostgreSQL's search index are
+        # compared on their own database only.
+        opts = {
+            "compare_type": True,
+            "include_name": include_name,
+            "include_object": include_object_for(connection.dialect.name),
+        }
+        context = MigrationContext.configure(connection, opts=opts)
         differences = compare_metadata(context, db.metadata)
     engine.dispose()
     assert differences == []
