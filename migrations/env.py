@@ -5,7 +5,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
-from campus.models.knowledge import include_name, include_object_for
+from campus.models.knowledge import include_name
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -95,11 +95,10 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
-    # Objects of one database kind only, no model's: SQLite's full-text table
-    # (article_search and its shadow tables) and PostgreSQL's GIN search index
-    # (declared on the model with ddl_if); campus/models/knowledge.py.
+    # The knowledge base's search structures, of one kind of database each and no model's
+    # (SQLite's FTS5 table, PostgreSQL's search_vector column and its GIN index), are left
+    # out of the comparison; campus/models/knowledge.py.
     conf_args.setdefault("include_name", include_name)
-    conf_args.setdefault("include_object", include_object_for(connectable.dialect.name))
 
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

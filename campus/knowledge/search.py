@@ -1,13 +1,14 @@
 """Finding articles by a few words: German full-text search, on PostgreSQL and SQLite alike.
 
-PostgreSQL: `search_document()` (to_tsvector('german', title, symptoms and steps)) under
-its GIN index, matched against the words OR'ed as tsqueries (each one a bound value,
-stemmed by PostgreSQL), ranked by ts_rank. SQLite: the FTS5 table article_search, whose
-rows hold the articles' words stemmed in Python (words.py) and follow every change of an
-article in its transaction (`keep_in_index`), ranked by bm25. On both, a word matches
-inflections ("Tablets starten" - "Tablet startet") and, from 4 letters, longer words it
-begins ("Bild" - "Bildschirm"); the title counts double; an article of the same category
-or device model ranks higher. Only active articles of the reader's audiences are found.
+PostgreSQL: the column articles.search_vector (to_tsvector('german') of title, symptoms
+and steps, kept by PostgreSQL) under its GIN index, matched against the words OR'ed as
+tsqueries (each one a bound value, stemmed by PostgreSQL), ranked by ts_rank. SQLite: the
+FTS5 table article_search, whose rows hold the articles' words stemmed in Python
+(words.py) and follow every change of an article in its transaction (`keep_in_index`),
+ranked by bm25. On both, a word matches inflections ("Tablets starten" - "Tablet
+startet") and, from 4 letters, longer words it begins ("Bild" - "Bildschirm"); the title
+counts double; an article of the same category or device model ranks higher. Only active
+articles of the reader's audiences are found. The structures: campus/models/knowledge.py.
 """
 
 from collections.abc import Collection, Sequence
@@ -30,7 +31,7 @@ from sqlalchemy import (
 from campus.extensions import db
 from campus.knowledge.words import PREFIX_FROM, fts_query, query_words, stems
 from campus.models import Article, ArticleStatus, Audience, Category
-from campus.models.knowledge import SEARCH_TABLE, search_document
+from campus.models.knowledge import SEARCH_TABLE, SEARCH_VECTOR
 
 LIMIT = 5
 MAX_LIMIT = 50
@@ -39,7 +40,10 @@ SAME_CATEGORY = 0.5  # an article of the same category ranks 1.5 times as high
 SAME_MODEL = 0.5  # ... of the same device model too (both: twice as high)
 
 _fts = table(SEARCH_TABLE, column("rowid"), column("title"), column("body"))
-_GERMAN = text("'german'")  # written out: the index's expression has the constant
+_vector = literal_column(f"{Article.__tablename__}.{SEARCH_VECTOR}")
+# ts_rank's weights of D, C, B (symptoms and steps) and A (the title).
+_WEIGHTS = text(f"'{{0.1, 0.2, {1 / TITLE_WEIGHT}, 1.0}}'::real[]")
+_GERMAN = text("'german'")
 
 
 def search_articles(
@@ -75,17 +79,14 @@ def search_articles(
 
 
 def _postgres(words: Sequence[str]):
-    """ts_rank over the whole text plus the title's, for any word (each its own tsquery)."""
+    """ts_rank of the stored vectors, for any word (each its own tsquery)."""
     queries = [
         func.to_tsquery(_GERMAN, literal(word + (":*" if len(word) >= PREFIX_FROM else "")))
         for word in words
     ]
     query = reduce(lambda left, right: left.op("||")(right), queries)
-    document = search_document(Article.title, Article.symptoms, Article.steps)
-    rank = func.ts_rank(document, query) + TITLE_WEIGHT * func.ts_rank(
-        func.to_tsvector(_GERMAN, Article.title), query
-    )
-    return rank, select(Article).where(document.op("@@")(query))
+    rank = func.ts_rank(_WEIGHTS, _vector, query)
+    return rank, select(Article).where(_vector.op("@@")(query))
 
 
 def _sqlite(words: Sequence[str]):
@@ -142,7 +143,7 @@ def related_articles(
 def keep_in_index(article: Article) -> None:
     """After a change to `article` (flushed): its row in SQLite's article_search holds its
     stemmed words while it is active, and is gone once it is retired; in the same
-    transaction. PostgreSQL's index follows the table by itself."""
+    transaction. PostgreSQL keeps its search column by itself."""
     connection = db.session.connection()
     if connection.dialect.name != "sqlite":
         return

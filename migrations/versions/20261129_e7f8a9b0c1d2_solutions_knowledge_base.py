@@ -1,5 +1,6 @@
 """solutions knowledge base: articles, the tickets they came from, their uses, and the
-German full-text search (a GIN index on PostgreSQL, an FTS5 table on SQLite)
+German full-text search (on PostgreSQL a generated tsvector column under a GIN index, on
+SQLite an FTS5 table)
 
 Revision ID: e7f8a9b0c1d2
 Revises: d6e7f8a9b0c1
@@ -22,8 +23,13 @@ CATEGORIES = (
 DEVICE_TYPES = (
     "'tablet', 'notebook', 'desktop', 'display_projector', 'printer', 'network', 'other'"
 )
-SEARCH_DOCUMENT = "to_tsvector('german', title || ' ' || symptoms || ' ' || steps)"
-# rowid = the article's id; both columns hold words stemmed in Python.
+# PostgreSQL: German text-search vectors of title (weight A), symptoms and steps (B).
+ADD_SEARCH_VECTOR = (
+    "ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('german', title), 'A') || "
+    "setweight(to_tsvector('german', symptoms || ' ' || steps), 'B')) STORED"
+)
+# SQLite: rowid = the article's id; both columns hold words stemmed in Python.
 CREATE_SEARCH_TABLE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS article_search USING fts5("
     "title, body, tokenize = 'unicode61 remove_diacritics 2')"
@@ -120,9 +126,8 @@ def upgrade():
     op.create_index(op.f('ix_article_uses_ticket_id'), 'article_uses', ['ticket_id'])
 
     if op.get_bind().dialect.name == "postgresql":
-        op.create_index(
-            'ix_articles_search', 'articles', [sa.text(SEARCH_DOCUMENT)], postgresql_using='gin'
-        )
+        op.execute(ADD_SEARCH_VECTOR)
+        op.execute("CREATE INDEX ix_articles_search ON articles USING gin (search_vector)")
     elif op.get_bind().dialect.name == "sqlite":
         op.execute(CREATE_SEARCH_TABLE)  # empty, as the articles table
 
@@ -132,4 +137,4 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS article_search")
     op.drop_table('article_uses')
     op.drop_table('article_tickets')
-    op.drop_table('articles')  # with its indexes (on PostgreSQL, the search index too)
+    op.drop_table('articles')  # with its indexes (on PostgreSQL, the search column's too)
