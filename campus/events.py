@@ -147,6 +147,36 @@ class ReportSettingsChanged(Event):
     """A setting that every past figure depends on changed: the report facts are rebuilt."""
 
 
+# --- the knowledge base -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleChanged(Event):
+    """An article of the knowledge base was written, edited or retired."""
+
+    article: Any  # campus.models.Article
+    actor: Any  # campus.models.User
+
+
+class ArticlePublished(ArticleChanged):
+    """A solution was written down as an article, from a solved ticket."""
+
+
+class ArticleEdited(ArticleChanged):
+    """An article's text, scope or audience changed (or another ticket was linked)."""
+
+
+class ArticleRetired(ArticleChanged):
+    """An article is no longer suggested."""
+
+
+@dataclass(frozen=True, eq=False)
+class ArticleUsed(Event):
+    """An article helped: a teacher's self-help, or used on a ticket."""
+
+    use: Any  # campus.models.ArticleUse
+
+
 # --- the visit timetable -------------------------------------------------------------------
 
 

@@ -5,6 +5,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
+from campus.models.knowledge import include_name
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -93,6 +95,10 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    # The knowledge base's search structures, of one kind of database each and no model's
+    # (SQLite's FTS5 table, PostgreSQL's search_vector column and its GIN index), are left
+    # out of the comparison; campus/models/knowledge.py.
+    conf_args.setdefault("include_name", include_name)
 
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

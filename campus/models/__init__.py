@@ -4,6 +4,14 @@ from campus.models.audit import AuditAction, AuditEntry
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
 from campus.models.feedback import Feedback
+from campus.models.knowledge import (
+    Article,
+    ArticleStatus,
+    ArticleUse,
+    Audience,
+    UseKind,
+    article_tickets,
+)
 from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
 from campus.models.report import ReportSettings, report_days
@@ -44,6 +52,10 @@ __all__ = [
     "Absence",
     "AbsenceReason",
     "ApiToken",
+    "Article",
+    "ArticleStatus",
+    "ArticleUse",
+    "Audience",
     "AuditAction",
     "AuditEntry",
     "Base",
@@ -78,11 +90,13 @@ __all__ = [
     "TicketEvent",
     "TicketPhoto",
     "TicketStatus",
+    "UseKind",
     "User",
     "Visit",
     "VisitChange",
     "Webhook",
     "WebhookDelivery",
+    "article_tickets",
     "campus_managers",
     "is_plain_address",
     "new_token",

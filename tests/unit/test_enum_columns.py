@@ -11,6 +11,10 @@ from sqlalchemy.exc import StatementError
 
 from campus.extensions import db
 from campus.models import (
+    Article,
+    ArticleStatus,
+    ArticleUse,
+    Audience,
     Category,
     CategorySetting,
     DeliveryStatus,
@@ -23,6 +27,7 @@ from campus.models import (
     Ticket,
     TicketEvent,
     TicketStatus,
+    UseKind,
     User,
     Webhook,
     WebhookDelivery,
@@ -162,6 +167,11 @@ def test_the_column_types_keep_their_lengths():
         (Device.__table__.c.status, DeviceStatus, 12),
         (CategorySetting.__table__.c.category, Category, 30),
         (WebhookDelivery.__table__.c.status, DeliveryStatus, 12),
+        (Article.__table__.c.device_type, DeviceType, 30),
+        (Article.__table__.c.category, Category, 30),
+        (Article.__table__.c.audience, Audience, 10),
+        (Article.__table__.c.status, ArticleStatus, 10),
+        (ArticleUse.__table__.c.kind, UseKind, 10),
     ):
         assert isinstance(column.type, StrEnumType)
         assert (column.type.enum_class, column.type.length) == (enum_class, length)

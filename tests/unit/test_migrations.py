@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from campus import create_app
 from campus.extensions import db
+from campus.models.knowledge import include_name
 
 
 def _postgres_server():
@@ -55,10 +56,30 @@ def migrated(empty_database):
 def test_upgrade_from_empty_matches_the_models(migrated):
     engine = create_engine(migrated)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # As migrations/env.py: the search structures of one kind of database each are no
+        # model's (test_the_search_structures_exist_on_their_database).
+        opts = {"compare_type": True, "include_name": include_name}
+        context = MigrationContext.configure(connection, opts=opts)
         differences = compare_metadata(context, db.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_the_search_structures_exist_on_their_database(migrated):
+    """The knowledge base's search: SQLite's FTS5 table; PostgreSQL's generated column of
+    German text-search vectors under its GIN index (campus/models/knowledge.py)."""
+    engine = create_engine(migrated)
+    inspector = inspect(engine)
+    if engine.dialect.name == "sqlite":
+        assert "article_search" in inspector.get_table_names()
+    else:
+        columns = {c["name"]: c for c in inspector.get_columns("articles")}
+        assert "to_tsvector('german'" in columns["search_vector"]["computed"]["sqltext"]
+        indexes = {i["name"]: i for i in inspector.get_indexes("articles")}
+        search = indexes["ix_articles_search"]
+        assert search["column_names"] == ["search_vector"]
+        assert search["dialect_options"]["postgresql_using"] == "gin"
+    engine.dispose()
 
 
 def test_downgrade_to_base_leaves_an_empty_database(migrated):

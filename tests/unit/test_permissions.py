@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from campus import permissions
 from campus.extensions import db
-from campus.models import Device, School, User
+from campus.models import Article, Device, School, User
 
 ROLES = [
     "teacher",
@@ -115,6 +115,44 @@ def test_assignable_people_agree_with_can_be_assigned(world, people):
         allowed = {u for u in everyone() if permissions.can_be_assigned(u, ticket, ticket.level)}
         assert listed == {u.id for u in allowed}
         assert listed  # someone can take it on
+
+
+@pytest.mark.parametrize("role", [*ROLES, "anonymous"])
+def test_can_read_article_agrees_with_visible_articles(world, people, role):
+    user = AnonymousUserMixin() if role == "anonymous" else getattr(world, role)
+    for audience in ("teachers", "support"):
+        for status in ("active", "retired"):
+            db.session.add(
+                Article(
+                    title="T",
+                    symptoms="S",
+                    steps="St",
+                    category="other",
+                    audience=audience,
+                    status=status,
+                    created_by=world.manager,
+                )
+            )
+    db.session.commit()
+    articles = db.session.scalars(select(Article)).all()
+    visible = set(db.session.scalars(permissions.visible_articles(user, select(Article.id))))
+    assert visible == {a.id for a in articles if permissions.can_read_article(user, a)}
+    expected = {"teacher": 1, "other_teacher": 1, "far_teacher": 1, "admin": 2, "anonymous": 0}
+    assert len(visible) == expected.get(role, 4 if getattr(user, "active", False) else 0)
+
+
+def test_can_edit_articles_agrees_with_article_editors(world, people):
+    editors = user_ids(permissions.article_editors(select(User)))
+    assert editors == {u.id for u in everyone() if permissions.can_edit_articles(u)}
+    assert editors == {
+        world.manager.id,
+        world.far_manager.id,
+        world.system_house.id,
+        world.system_house2.id,
+    }
+    levels = {u.email: permissions.article_use_level(u) for u in everyone()}
+    assert levels[world.teacher.email] == 0 and levels[world.admin.email] is None
+    assert (levels[world.manager.email], levels[world.system_house.email]) == (1, 2)
 
 
 # --- role names stay inside the rules ------------------------------------------------------
