@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp
     from campus.devices import inventory as device_routes
     from campus.devices import scanning as _scanning  # noqa: F401 - on the devices blueprint
+    from campus.knowledge import routes as knowledge_routes
     from campus.mail import routes as mail_routes
     from campus.main import routes as main_routes
     from campus.reports import routes as report_routes
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_routes.bp)
     app.register_blueprint(timetable_routes.bp)
     app.register_blueprint(survey_routes.bp)
+    app.register_blueprint(knowledge_routes.bp)
 
 
 def register_assets(app: Flask) -> None:

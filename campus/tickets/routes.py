@@ -8,6 +8,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from campus.devices.services import needs_replacement
 from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
+from campus.knowledge.drafts import solved_at_level_two
+from campus.knowledge.forms import ArticleForm
+from campus.knowledge.routes import publish_form
 from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, utcnow
 from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.reports.typical import typical_first_response
@@ -54,7 +57,11 @@ def _action_forms(ticket: Ticket, allowed: list[Action], posted: tuple | None = 
 
 
 def _render_ticket(
-    ticket: Ticket, posted: tuple | None = None, error: str | None = None, status: int = 200
+    ticket: Ticket,
+    posted: tuple | None = None,
+    error: str | None = None,
+    status: int = 200,
+    publish: ArticleForm | None = None,
 ):
     internal = sees_internal(current_user, ticket)
     allowed = available_actions(current_user, ticket)
@@ -93,6 +100,8 @@ def _render_ticket(
         feedback_form=FeedbackForm() if asks_for_feedback(current_user, ticket) else None,
         reopen_until=reopen_deadline(ticket),
         closes_on=closes_by_itself(ticket),
+        publish_form=publish or publish_form(ticket),
+        solved_at_level_two=solved_at_level_two(ticket),
     ), status
 
 
