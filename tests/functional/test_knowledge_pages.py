@@ -132,11 +132,41 @@ def test_edit_with_a_stale_version_is_refused_and_keeps_the_input(world, as_user
     assert colleague.post(f"/articles/{article.id}/edit", data=data).status_code == 302
     mine = {**data, "csrf_token": _csrf(page), "title": "Mein besserer Titel"}
     response = manager.post(f"/articles/{article.id}/edit", data=mine)
-    assert response.status_code == 409 or response.status_code == 422
+    assert response.status_code == 422
     assert "Mein besserer Titel" in response.text
     assert "alert-danger" in response.text
     db.session.expire_all()
     assert db.session.get(Article, article.id).title == "Tablet startet nicht (neu)"
+    # the form now carries the version saved meanwhile: saving again is a deliberate choice
+    assert 'name="version" type="hidden" value="2"' in response.text
+    again = manager.post(f"/articles/{article.id}/edit", data={**mine, "version": "2"})
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).title == "Mein besserer Titel"
+
+
+def test_the_article_shows_how_often_it_helped(world, as_user):
+    from campus.knowledge.services import record_use
+
+    ticket = world.ticket("resolved")
+    article = _article(world, ticket)
+    record_use(world.teacher, article, once_key="k1")
+    record_use(world.teacher, article, once_key="k2")
+    record_use(world.manager, article, ticket=world.ticket("in_progress"))
+    db.session.commit()
+    page = as_user(world.manager).get(f"/articles/{article.id}").text
+    uses = re.search(r'<ul[^>]*id="uses">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r":\s*(\d+)</li>", uses) == ["2", "1", "0"]
+
+
+def test_the_publish_panel_costs_no_query(world, as_user, count_queries):
+    ticket_id = world.ticket("resolved_l2").id
+    browser = as_user(world.system_house)
+    db.session.expunge_all()
+    with count_queries() as counter:
+        page = browser.get(f"/tickets/{ticket_id}").text
+    assert 'id="publish-article"' in page
+    assert counter.count <= 14
 
 
 def test_retire_hides_it_from_search_and_teachers(world, as_user):
