@@ -62,27 +62,36 @@ def test_support_only_and_retired_articles_are_never_suggested(world, as_user, c
         assert "Tablets starten nicht (altes Vorgehen)" not in titles
 
 
-def test_the_category_and_a_device_of_her_school_rank_higher(world, as_user, corpus):
+def test_a_device_of_her_school_ranks_its_model_higher(world, as_user, corpus):
     ipad = Device(
         school_id=world.teacher.school_id,
         type=DeviceType.TABLET,
         inventory_number="T-1",
         model="iPad 9",
     )
-    far = Device(
+    far = Device(  # the same model at another school
         school_id=world.far_teacher.school_id,
-        type=DeviceType.DISPLAY_PROJECTOR,
-        inventory_number="D-9",
-        model="Promethean ActivPanel",
+        type=DeviceType.TABLET,
+        inventory_number="T-9",
+        model="iPad 9",
     )
     db.session.add_all([ipad, far])
     db.session.commit()
     browser = as_user(world.teacher)
-    query = {"q": "reagiert nicht", "category": "tablet_notebook", "device": ipad.id}
-    assert _titles(browser.get(URL, query_string=query).text)[0] == "Tablet startet nicht mehr"
-    # Another school's device is ignored, not an error.
-    response = browser.get(URL, query_string={"q": "reagiert nicht", "device": far.id})
-    assert response.status_code == 200
+
+    def shown(**query):
+        response = browser.get(URL, query_string={"q": "Netzteil"} | query)
+        assert response.status_code == 200
+        return _titles(response.text)
+
+    tablet, notebook = "Tablet startet nicht mehr", "Notebook fährt nicht hoch"
+    plain = shown()
+    assert plain.index(notebook) < plain.index(tablet)
+    with_ipad = shown(device=ipad.id)
+    assert with_ipad.index(tablet) < with_ipad.index(notebook)
+    # Another school's device is ignored (its model ranks nothing higher), not an error.
+    assert shown(device=far.id) == plain
+    assert shown(category="no such thing", device="x") == plain
 
 
 def test_nothing_under_three_letters(world, as_user, corpus):
