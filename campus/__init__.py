@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
     from campus.tickets import report_page as _report_page  # noqa: F401
     from campus.tickets import routes as ticket_routes
+    from campus.tickets import suggestions as _suggestions  # noqa: F401 - on the tickets bp
     from campus.timetable import day as _day  # noqa: F401 - on the timetable blueprint
     from campus.timetable import holiday_routes as _holidays  # noqa: F401 - the same
     from campus.timetable import routes as timetable_routes

@@ -64,3 +64,45 @@
   select.addEventListener("change", show);
   show();
 })();
+(function () {
+  "use strict";
+  // Report form: articles that may help appear under the title as she types (from 3
+  // letters, 300 ms after the last key; a newer request cancels the one still running).
+  var box = document.getElementById("suggestions");
+  var title = document.getElementById("title");
+  if (!box || !title || !window.fetch) return;
+  var form = title.form;
+  var timer = null;
+  var running = null;
+  function ask() {
+    var words = title.value.trim();
+    if (running) running.abort();
+    running = null;
+    if (words.length < 3) { box.innerHTML = ""; return; }
+    var params = new URLSearchParams({ q: words });
+    var category = form.querySelector("input[name=category]:checked");
+    if (category) params.set("category", category.value);
+    var device = document.getElementById("device_id");
+    if (device && device.value) params.set("device", device.value);
+    var controller = window.AbortController ? new AbortController() : null;
+    running = controller;
+    fetch(box.dataset.suggestUrl + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" },
+      signal: controller ? controller.signal : undefined
+    }).then(function (response) {
+      if (!response.ok || response.redirected) return "";
+      return response.text();
+    }).then(function (html) {
+      if (running === controller) box.innerHTML = html;
+    }).catch(function () { /* aborted or offline: the form works without suggestions */ });
+  }
+  function later() {
+    clearTimeout(timer);
+    timer = setTimeout(ask, 300);
+  }
+  title.addEventListener("input", later);
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "category" || event.target.id === "device_id") later();
+  });
+})();

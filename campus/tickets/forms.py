@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -16,6 +17,13 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from campus.formhelpers import optional_int
 from campus.labels import CATEGORY_LABELS, IMPACT_LABELS
+
+
+class SelfHelpForm(FlaskForm):
+    """ "Das hat geholfen" under a suggested article: the report form's one-time key."""
+
+    key = HiddenField()
+    article_id = HiddenField()
 
 
 class ReportForm(FlaskForm):

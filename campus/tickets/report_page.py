@@ -15,6 +15,7 @@ from campus.tickets import bp
 from campus.tickets.filing import report_ticket
 from campus.tickets.forms import ReportForm
 from campus.tickets.photos import read_upload
+from campus.tickets.suggestions import issue_form_key
 from campus.timetable.onsite import next_on_site
 from campus.unit_of_work import work
 
@@ -132,4 +133,5 @@ def report():
         open_by_device=_open_by_device(current_user.school_id),
         on_site=next_on_site(current_user.school, now),
         now=now,
+        self_help_key=issue_form_key(),  # for "That helped" under a suggested article
     ), failed.status_code if server_fault else form_status(form)
