@@ -98,9 +98,13 @@ def survey(survey_id: int):
     found = db.session.get(Survey, survey_id)
     if found is None:
         abort(404)
+    # Results only once the round is over: figures that change with each answer would
+    # show what the latest teacher answered.
+    running = found.closes_on >= today_in_berlin()
     return render_template(
         "admin/survey.html",
         survey=found,
-        results=survey_results(found),
+        running=running,
+        results=[] if running else survey_results(found),
         min_answers=MIN_ANSWERS,
     )

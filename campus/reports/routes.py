@@ -68,6 +68,7 @@ def _survey_rounds(period, scope) -> list:
     rounds = db.session.scalars(
         select(Survey)
         .where(Survey.opens_on <= period.last, Survey.closes_on >= period.first)
+        .where(Survey.closes_on < today_in_berlin())  # results once a round is over
         .order_by(Survey.opens_on)
     ).all()
     return [(survey, survey_results(survey, scope.campus_ids)) for survey in rounds]

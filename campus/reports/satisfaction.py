@@ -53,7 +53,14 @@ def satisfaction(period: Period, scope: Scope) -> dict[str, list[Satisfaction]]:
         total.up += int(ups)
         total.down += int(downs)
     by_name = lambda row: row.label.lower()  # noqa: E731
+    # A list shows only when every row in it has enough answers: otherwise the campus
+    # minus the schools shown would give away a school's single rating.
     return {
-        "campus": sorted(campuses.values(), key=by_name),
-        "school": sorted(schools, key=by_name),
+        "campus": sorted(campuses.values(), key=by_name)
+        if all(c.share_up is not None for c in campuses.values())
+        else [],
+        "school": sorted(schools, key=by_name)
+        if all(s.share_up is not None for s in schools)
+        else [],
+        "answers": sum(c.answers for c in campuses.values()),
     }

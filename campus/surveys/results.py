@@ -43,6 +43,13 @@ class QuestionResult:
     schools: list[Place]
     total: Place
 
+    def __post_init__(self) -> None:
+        # A breakdown shows only when every place in it has enough answers: otherwise the
+        # whole minus the places shown would give away the small one (one answer, say).
+        self.campuses = self.campuses if all(p.shown for p in self.campuses) else []
+        self.schools = self.schools if all(p.shown for p in self.schools) else []
+        self.cut = not (self.campuses and self.schools) and self.total.shown
+
 
 def survey_results(survey: Survey, campus_ids: list[int] | None = None) -> list[QuestionResult]:
     """Per question, the answers per campus and per school (one query)."""
@@ -75,7 +82,7 @@ def survey_results(survey: Survey, campus_ids: list[int] | None = None) -> list[
         q.id: ({}, {}, Place(0, "")) for q in survey.questions
     }
     for question_id, campus_id, campus, school_id, school, value, n in db.session.execute(query):
-        if question_id not in per_question or value not in SCALE:
+        if question_id not in per_question or value not in SCALE or not n:
             continue
         campuses, schools, total = per_question[question_id]
         for places, key, label in ((campuses, campus_id, campus), (schools, school_id, school)):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campus.exceptions import Conflict, FieldErrors, NotAllowed
 from campus.extensions import db
-from campus.models import Survey, SurveyQuestion, SurveySeen, SurveyTally, User
+from campus.models import School, Survey, SurveyQuestion, SurveySeen, SurveyTally, User
 from campus.models.survey import SCALE
 from campus.permissions import can_administer, takes_surveys
 
@@ -54,6 +54,16 @@ def open_survey(
         for n, (text, low, high) in enumerate(q for q in asked if q[0])
     ]
     db.session.add(survey)
+    db.session.flush()
+    # Every counter exists from the start, at 0: an answer only ever adds 1 to a row, so
+    # the order in which rows were made tells nothing about the order of the answers.
+    schools = db.session.execute(select(School.id, School.campus_id)).all()
+    db.session.add_all(
+        SurveyTally(question_id=q.id, campus_id=campus_id, school_id=school_id, value=v, count=0)
+        for q in survey.questions
+        for school_id, campus_id in schools
+        for v in SCALE
+    )
     db.session.flush()
     return survey
 

@@ -96,7 +96,9 @@ def test_reports_show_satisfaction_per_campus_and_school_from_five_answers(world
     manager = as_user(world.manager)
     page = manager.get("/reports/").text
     section = page.split('id="satisfaction"')[1].split("</section>")[0]
-    assert "weniger als 5 Antworten" in section
+    # Four answers: no list at all (a campus or school figure would show single ratings).
+    assert "Zu wenige Antworten in diesem Zeitraum" in section
+    assert "Helmholtz-Gymnasium" not in section
     give_feedback(world.teacher, db.session.get(Ticket, tickets[4].id), up=True)
     db.session.commit()
     section = manager.get("/reports/").text.split('id="satisfaction"')[1].split("</section>")[0]
@@ -108,3 +110,34 @@ def test_reports_show_satisfaction_per_campus_and_school_from_five_answers(world
     far = as_user(world.far_manager).get("/reports/").text
     assert "Helmholtz-Gymnasium" not in far.split('id="satisfaction"')[1].split("</section>")[0]
     assert db.session.scalar(select(func.count()).select_from(Feedback)) == 5
+
+
+def test_a_school_with_one_rating_hides_the_school_list(world, as_user, make_school, make_user):
+    """Campus minus the schools shown would give a lone rating away: no school list then."""
+    from campus.models import Role
+
+    campus = world.teacher.school.campus
+    small = make_school(campus, name="Kleine Schule", short_name="KS")
+    lone = make_user(Role.TEACHER, school=small, email="einzeln@example.org")
+    for _ in range(5):
+        give_feedback(world.teacher, world.ticket("closed"), up=True)
+    from campus.tickets import services
+    from campus.tickets.filing import report_ticket
+
+    theirs = report_ticket(
+        lone,
+        title="Drucker",
+        description="Stau",
+        category="printer",
+        impact="minor",
+        room="",
+        device_id=None,
+    )
+    services.resolve(world.manager, theirs, "Papier entfernt.")
+    services.confirm(lone, theirs)
+    give_feedback(lone, theirs, up=False)
+    db.session.commit()
+    section = as_user(world.manager).get("/reports/").text.split('id="satisfaction"')[1]
+    section = section.split("</section>")[0]
+    assert "Campus Nord" in section  # 6 answers
+    assert "Kleine Schule" not in section and "Helmholtz-Gymnasium" not in section

@@ -33,6 +33,15 @@ def _open(as_user, admin, **changes) -> Survey:
     return db.session.scalars(select(Survey).order_by(Survey.id.desc())).first()
 
 
+def _close(survey, reopen=False):
+    """Move the round's last day to yesterday (or back to two weeks from today)."""
+    today = today_in_berlin()
+    survey = db.session.get(Survey, survey.id)
+    survey.opens_on = today - timedelta(days=20)
+    survey.closes_on = today + timedelta(days=13) if reopen else today - timedelta(days=1)
+    db.session.commit()
+
+
 def _answer(browser, survey, first, second=None, **extra):
     q = [question.id for question in survey.questions]
     data = {f"q{q[0]}": first} | ({f"q{q[1]}": second} if second is not None else {}) | extra
@@ -41,7 +50,9 @@ def _answer(browser, survey, first, second=None, **extra):
 
 def _tallies(survey) -> dict[tuple[int, int], int]:
     rows = db.session.execute(
-        select(SurveyTally.question_id, SurveyTally.value, SurveyTally.count)
+        select(SurveyTally.question_id, SurveyTally.value, SurveyTally.count).where(
+            SurveyTally.count > 0
+        )
     ).all()
     return {(q, v): n for q, v, n in rows}
 
@@ -136,9 +147,15 @@ def test_results_show_only_from_five_answers(world, as_user, make_user):
     for person, value in zip(teachers[:4], ["4", "4", "5", "5"], strict=True):
         _answer(as_user(person), survey, value, "3")
     admin = as_user(world.admin)
+    # While the round is open, no figure shows (each answer would move it).
+    page = admin.get(f"/admin/surveys/{survey.id}").text
+    assert 'id="survey-running"' in page and "weniger als 5" not in page
+    _close(survey)
     page = admin.get(f"/admin/surveys/{survey.id}").text
     assert "weniger als 5 Antworten" in page and "4,5" not in page
+    _close(survey, reopen=True)
     _answer(as_user(teachers[4]), survey, "2", "3")
+    _close(survey)
     page = admin.get(f"/admin/surveys/{survey.id}").text
     first = page.split('id="question-1"')[1].split("</section>")[0]
     school_row = re.search(r"Helmholtz-Gymnasium</th>(.*?)</tr>", first, re.S).group(1)
