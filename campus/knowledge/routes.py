@@ -119,12 +119,13 @@ def edit(article_id: int):
     if request.method == "GET":
         form.version.data = str(article.version)
     if form.validate_on_submit():
-        read = form.version.data
+        read = request.form.get("version", "")  # as posted: obj= would fill in the current one
         with work(form) as attempt:
             update_article(
                 current_user,
                 article,
-                version=int(read) if (read or "").isdigit() else None,
+                # No readable version: taken as an old one (refused, input kept).
+                version=int(read) if (read or "").isdigit() and len(read) < 10 else -1,
                 **form.values(),
             )
         if attempt.ok:

@@ -78,6 +78,7 @@ def suggestions():
 
 @bp.route("/new/helped", methods=["POST"])
 @login_required
+@limiter.limit("10 per hour")  # each fresh form counts once; a person helps herself rarely
 def helped():
     if not can_report(current_user):
         abort(403)

@@ -145,6 +145,29 @@ def test_edit_with_a_stale_version_is_refused_and_keeps_the_input(world, as_user
     assert db.session.get(Article, article.id).title == "Mein besserer Titel"
 
 
+def test_an_edit_without_a_readable_version_is_refused_not_saved(world, as_user):
+    article = _article(world, world.ticket("resolved"))
+    manager = as_user(world.manager)
+    page = manager.get(f"/articles/{article.id}/edit").text
+    data = {
+        "csrf_token": _csrf(page),
+        "title": "Ohne Version",
+        "symptoms": "Schwarz.",
+        "steps": "Laden.",
+        "category": Category.TABLET_NOTEBOOK.value,
+        "device_type": "",
+        "device_model": "",
+        "audience": "teachers",
+    }
+    for version in (None, "", "abc", "99999999999999999999"):
+        sent = data if version is None else {**data, "version": version}
+        response = manager.post(f"/articles/{article.id}/edit", data=sent)
+        assert response.status_code == 422, (version, response.status_code)
+        assert "Ohne Version" in response.text
+    db.session.expire_all()
+    assert db.session.get(Article, article.id).title != "Ohne Version"
+
+
 def test_the_article_shows_how_often_it_helped(world, as_user):
     from campus.knowledge.services import record_use
 
