@@ -13,7 +13,7 @@ from campus.models import Feedback, Ticket, TicketStatus, User, utcnow
 from campus.models.feedback import COMMENT_MAX
 from campus.permissions import can_give_feedback
 
-RATED = (TicketStatus.RESOLVED, TicketStatus.CLOSED)
+RATED = (TicketStatus.CLOSED,)  # confirmed (or closed unanswered): a reopened one waits
 
 
 def feedback_for(ticket: Ticket) -> Feedback | None:

@@ -141,3 +141,14 @@ def test_a_school_with_one_rating_hides_the_school_list(world, as_user, make_sch
     section = section.split("</section>")[0]
     assert "Campus Nord" in section  # 6 answers
     assert "Kleine Schule" not in section and "Helmholtz-Gymnasium" not in section
+
+
+def test_a_solution_is_rated_only_once_it_is_closed(world, as_user):
+    """Resolved but not confirmed, or reopened since: nothing to rate yet."""
+    resolved = world.ticket("resolved")
+    teacher = as_user(world.teacher)
+    early = teacher.post(
+        f"/tickets/{resolved.id}/feedback", data={"rating": "up"}, follow_redirects=True
+    )
+    assert "noch keine Lösung" in early.text
+    assert _feedback_rows() == []
