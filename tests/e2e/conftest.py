@@ -3,6 +3,7 @@
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@contextmanager
+def served(app):
+    """Serve `app` with werkzeug in a thread (its address in LIVE_URL); afterwards stop it
+    and drop its tables (the PostgreSQL test database is shared with the next test)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield app
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def live_app(tmp_path):
     """The real app on a SQLite file, served by werkzeug in a thread."""
@@ -34,17 +54,8 @@ def live_app(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True})
     with app.app_context():
         db.create_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()  # the PostgreSQL test database is shared with the next test
-        db.engine.dispose()
+    with served(app):
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -135,11 +146,9 @@ def log_in(page, email: str, password: str = E2E_PASSWORD) -> None:
     page.get_by_role("button", name="Anmelden").click()
 
 
-@pytest.fixture(scope="module")
-def demo_live(tmp_path_factory):
-    """The app on the demo data (all four roles, tickets in every state), served in a
-    thread for a whole test module: loading the demo takes a few seconds."""
-    folder = tmp_path_factory.mktemp("demo-live")
+def demo_app(folder: Path):
+    """The app on the demo data (all four roles, tickets in every state), not yet served:
+    loading the demo takes a few seconds, so modules share it."""
     url = os.environ.get("CAMPUS_TEST_DATABASE_URL") or f"sqlite:///{folder / 'demo.db'}"
     app = create_app(
         {
@@ -153,14 +162,11 @@ def demo_live(tmp_path_factory):
         db.create_all()
     result = app.test_cli_runner().invoke(args=["campus", "seed-demo"])
     assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()  # the PostgreSQL test database is shared with the next test
-        db.engine.dispose()
+    return app
+
+
+@pytest.fixture(scope="module")
+def demo_live(tmp_path_factory):
+    """The demo served in a thread for a whole test module."""
+    with served(demo_app(tmp_path_factory.mktemp("demo-live"))) as app:
+        yield app

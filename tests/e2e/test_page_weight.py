@@ -3,19 +3,14 @@ over the wire (compressed, headers included), and a second visit takes them from
 browser's cache. Measured with Chromium's own network events, on the demo data."""
 
 import json
-import os
 import re
-import threading
 
 import pytest
 from flask import request
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from campus import create_app
 from campus.demo import DEMO_PASSWORD
-from campus.extensions import db
-from tests.e2e.conftest import ARTIFACTS, log_in
+from tests.e2e.conftest import ARTIFACTS, demo_app, log_in, served
 
 pytestmark = pytest.mark.e2e
 
@@ -34,17 +29,8 @@ measured: dict[str, dict[str, int]] = {}
 
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory):
-    """The app on the demo data, served in a thread; it notes each static file it sends."""
-    folder = tmp_path_factory.mktemp("page-weight")
-    url = os.environ.get("CAMPUS_TEST_DATABASE_URL") or f"sqlite:///{folder / 'demo.db'}"
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": url,
-            "WTF_CSRF_ENABLED": True,
-            "UPLOAD_FOLDER": str(folder / "uploads"),
-            "MAIL_FOLDER": str(folder / "mails"),
-        }
-    )
+    """The demo served in a thread; it notes each static file it sends."""
+    app = demo_app(tmp_path_factory.mktemp("page-weight"))
     sent = []
 
     @app.after_request
@@ -53,22 +39,9 @@ def demo_site(tmp_path_factory):
             sent.append((request.path, response.status_code))
         return response
 
-    with app.app_context():
-        db.create_all()
-    result = app.test_cli_runner().invoke(args=["campus", "seed-demo"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
     app.config["STATIC_SENT"] = sent
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()  # the PostgreSQL test database is shared with the next test
-        db.engine.dispose()
+    with served(app):
+        yield app
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "page-weight.json").write_text(json.dumps(measured, indent=2))
 

@@ -3,6 +3,7 @@ data: no page scrolls sideways, axe-core finds no serious violation, the queue i
 per ticket on the phone, and the teacher's and manager's main steps work there."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -25,18 +26,22 @@ MAIN_PAGES = {
 }
 
 
-def _context(browser, demo_live, viewport):
-    return browser.new_context(
+@contextmanager
+def signed_in(browser, demo_live, who: str, viewport=PHONE):
+    """A fresh browser context of the given size, logged in as a demo user."""
+    context = browser.new_context(
         base_url=demo_live.config["LIVE_URL"], locale="de-DE", viewport=viewport
     )
-
-
-def _log_in(page, who: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("E-Mail").fill(f"{who}@demo.test")
-    page.get_by_label("Passwort").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_url(lambda url: "/auth/login" not in url)
+    page = context.new_page()
+    try:
+        page.goto("/auth/login")
+        page.get_by_label("E-Mail").fill(f"{who}@demo.test")
+        page.get_by_label("Passwort").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_url(lambda url: "/auth/login" not in url)
+        yield page
+    finally:
+        context.close()
 
 
 def _serious(page) -> list:
@@ -51,10 +56,7 @@ def _serious(page) -> list:
 @pytest.mark.parametrize("size", ["phone", "notebook"])
 @pytest.mark.parametrize("who", list(MAIN_PAGES))
 def test_main_pages_fit_the_screen_and_pass_axe(browser, demo_live, who, size):
-    context = _context(browser, demo_live, PHONE if size == "phone" else NOTEBOOK)
-    page = context.new_page()
-    try:
-        _log_in(page, who)
+    with signed_in(browser, demo_live, who, PHONE if size == "phone" else NOTEBOOK) as page:
         for path in MAIN_PAGES[who]:
             if path == "ticket":
                 hrefs = page.eval_on_selector_all("a[href]", "ls => ls.map(a => a.pathname)")
@@ -68,15 +70,10 @@ def test_main_pages_fit_the_screen_and_pass_axe(browser, demo_live, who, size):
                 screenshot(page, f"sideways-{who}-{size}")
             assert overflow <= 0, f"{path} scrolls sideways by {overflow} px at {size} size"
             assert _serious(page) == [], path
-    finally:
-        context.close()
 
 
 def test_the_queue_is_a_card_per_ticket_on_a_phone(browser, demo_live):
-    context = _context(browser, demo_live, PHONE)
-    page = context.new_page()
-    try:
-        _log_in(page, "manager")
+    with signed_in(browser, demo_live, "manager", PHONE) as page:
         page.goto("/tickets/")
         cards = page.locator("table.ticket-list tbody tr")
         first = cards.first.bounding_box()
@@ -104,15 +101,10 @@ def test_the_queue_is_a_card_per_ticket_on_a_phone(browser, demo_live):
         box = cards.first.bounding_box()
         page.mouse.click(box["x"] + box["width"] - 10, box["y"] + box["height"] - 8)
         expect(page.get_by_role("heading", level=1)).to_contain_text(title)
-    finally:
-        context.close()
 
 
 def test_the_teacher_confirms_a_solution_on_her_phone(browser, demo_live):
-    context = _context(browser, demo_live, PHONE)
-    page = context.new_page()
-    try:
-        _log_in(page, "teacher")
+    with signed_in(browser, demo_live, "teacher", PHONE) as page:
         page.goto("/tickets/mine")
         waiting = page.locator("#needs-you a", has_text="Gelöst – bitte bestätigen").first
         expect(waiting).to_be_visible()
@@ -127,15 +119,10 @@ def test_the_teacher_confirms_a_solution_on_her_phone(browser, demo_live):
         yes.click()
         expect(page.get_by_role("status").first).to_contain_text("Danke")
         expect(page.locator("#confirm-solution")).to_have_count(0)
-    finally:
-        context.close()
 
 
 def test_the_duplicate_warning_follows_the_chosen_device(browser, demo_live):
-    context = _context(browser, demo_live, PHONE)
-    page = context.new_page()
-    try:
-        _log_in(page, "teacher")
+    with signed_in(browser, demo_live, "teacher", PHONE) as page:
         page.goto("/tickets/new")
         warned = page.eval_on_selector_all(
             "[data-for-device]", "boxes => boxes.map(b => b.dataset.forDevice)"
@@ -148,5 +135,3 @@ def test_the_duplicate_warning_follows_the_chosen_device(browser, demo_live):
         expect(box).to_contain_text("Für dieses Gerät ist schon #")
         page.locator("#device_id").select_option("")
         expect(box).to_be_hidden()
-    finally:
-        context.close()
