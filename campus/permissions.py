@@ -9,8 +9,7 @@ route guards that do are in campus/guards.py).
 
 from sqlalchemy import Select, and_, false, or_, select
 
-from campus.models import Campus, Device, Role, School, Ticket, TicketStatus, User
-from campus.models.knowledge import Article, ArticleStatus, Audience
+from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
 
 # --- who does what ---------------------------------------------------------------------
@@ -90,16 +89,6 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
     if works_at_level_two(user) and ticket.escalated_at is not None:
         sides.add(Side.SYSTEM_HOUSE)
     return sides
-
-
-def takes_surveys(user: User) -> bool:
-    """The anonymous teacher surveys ask teachers placed at a school (surveys/)."""
-    return reports_problems(user) and user.active and user.school_id is not None
-
-
-def can_give_feedback(user: User, ticket: Ticket) -> bool:
-    """Only the teacher who reported it rates a solution (once; feedback.py)."""
-    return user.is_authenticated and ticket.reporter_id == user.id and reports_problems(user)
 
 
 def can_view_ticket(user: User, ticket: Ticket) -> bool:
@@ -246,68 +235,18 @@ def has_day_plan(user: User) -> bool:
     return manages_a_campus(user)
 
 
-# --- the knowledge base --------------------------------------------------------------
+# --- the knowledge base, feedback and surveys (permissions_knowledge.py) -------------------
 
-
-def article_audiences(user: User) -> frozenset[Audience]:
-    """Whose articles a person reads and is offered: teachers those for teachers; the
-    support side and administrators all of them."""
-    if is_support(user) or is_admin(user):
-        return frozenset(Audience)
-    if reports_problems(user):
-        return frozenset({Audience.TEACHERS})
-    return frozenset()
-
-
-def can_read_article(user: User, article: Article) -> bool:
-    """An article of one's audiences; a retired one only for those who may edit articles."""
-    if article.status != ArticleStatus.ACTIVE and not can_edit_articles(user):
-        return False
-    return article.audience in article_audiences(user)
-
-
-def visible_articles(user: User, query: Select) -> Select:
-    """The list twin of can_read_article, for a query over Article."""
-    audiences = article_audiences(user)
-    if not audiences:
-        return query.where(false())
-    query = query.where(Article.audience.in_(sorted(audiences)))
-    if not can_edit_articles(user):
-        query = query.where(Article.status == ArticleStatus.ACTIVE)
-    return query
-
-
-def can_edit_articles(user: User) -> bool:
-    """Campus managers and the system house write, edit and retire articles; teachers and
-    administrators read them."""
-    return is_support(user)
-
-
-def article_editors(query: Select) -> Select:
-    """The list twin of can_edit_articles, for a query over User."""
-    support = User.role.in_([Role.CAMPUS_MANAGER, Role.SYSTEM_HOUSE])
-    return query.where(support, User.active.is_(True))
-
-
-def can_apply_article(user: User, ticket: Ticket) -> bool:
-    """An article is used on a ticket by its support side (either level)."""
-    return bool(sides_of(user, ticket) & SUPPORT_SIDES)
-
-
-def can_publish_from(user: User, ticket: Ticket) -> bool:
-    """A solved ticket becomes an article (or a source of one) by its support side: a
-    manager of its campus, or the system house once it was escalated."""
-    solved = ticket.status in (TicketStatus.RESOLVED, TicketStatus.CLOSED)
-    return solved and can_edit_articles(user) and can_apply_article(user, ticket)
-
-
-def article_use_level(user: User) -> int | None:
-    """The level that uses an article: 0 a teacher helping herself, 1 a campus manager,
-    2 the system house; None for everyone else."""
-    if works_at_level_two(user):
-        return 2
-    if manages_a_campus(user):
-        return 1
-    if can_report(user):
-        return 0
-    return None
+# Its rules build on the ones above, so it comes last; they are asked for here like all.
+from campus.permissions_knowledge import (  # noqa: E402, F401
+    article_audiences,
+    article_editors,
+    article_use_level,
+    can_apply_article,
+    can_edit_articles,
+    can_give_feedback,
+    can_publish_from,
+    can_read_article,
+    takes_surveys,
+    visible_articles,
+)
