@@ -57,5 +57,5 @@ class ArticleForm(FlaskForm):
         }
 
 
-class RetireForm(FlaskForm):
-    """Only its CSRF token: retiring is one button."""
+class ButtonForm(FlaskForm):
+    """Only its CSRF token: one button (retire an article, "it helped" on a ticket)."""

@@ -8,9 +8,14 @@ from sqlalchemy import func, select
 
 from campus.extensions import db
 from campus.formhelpers import form_status
-from campus.knowledge.forms import AUDIENCE_LABELS, ArticleForm, RetireForm
+from campus.knowledge.forms import AUDIENCE_LABELS, ArticleForm, ButtonForm
 from campus.knowledge.search import MAX_LIMIT, search_articles
-from campus.knowledge.services import create_article, retire_article, update_article
+from campus.knowledge.services import (
+    create_article,
+    record_use,
+    retire_article,
+    update_article,
+)
 from campus.models import Article, ArticleStatus, ArticleUse, Category, Ticket, article_tickets
 from campus.permissions import (
     article_audiences,
@@ -106,7 +111,7 @@ def detail(article_id: int):
         tickets=list(db.session.scalars(sources)),
         uses=_uses(article),
         can_edit=can_edit_articles(current_user),
-        retire_form=RetireForm(),
+        retire_form=ButtonForm(),
         audience_labels=AUDIENCE_LABELS,
     )
 
@@ -140,13 +145,29 @@ def edit(article_id: int):
 @login_required
 def retire(article_id: int):
     article = article_to_edit(article_id)
-    form = RetireForm()
+    form = ButtonForm()
     if not form.validate_on_submit():
         abort(400)
     with work():
         retire_article(current_user, article)
     flash(_("The article was retired; it is no longer suggested."), "success")
     return redirect(url_for("knowledge.detail", article_id=article.id))
+
+
+@bp.route("/<int:article_id>/used-on/<int:ticket_id>", methods=["POST"])
+@login_required
+def used_on(article_id: int, ticket_id: int):
+    """'Hat geholfen' on a ticket page: the article was used on the ticket (counted once)."""
+    from campus.tickets.routes import _visible_ticket_or_404
+
+    ticket = _visible_ticket_or_404(ticket_id)
+    article = article_or_404(article_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    with work():  # a refusal (the ticket is not one's own to work) answers as a page
+        record_use(current_user, article, ticket=ticket)
+    flash(_("Noted: the article helped with this ticket."), "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket.id, _anchor="articles-h"))
 
 
 def publish_form(ticket: Ticket, posted: bool = False) -> ArticleForm | None:

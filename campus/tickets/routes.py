@@ -9,7 +9,8 @@ from campus.devices.services import needs_replacement
 from campus.exceptions import FieldErrors, InvalidInput
 from campus.extensions import db
 from campus.knowledge.drafts import solved_at_level_two
-from campus.knowledge.forms import ArticleForm
+from campus.knowledge.forms import ArticleForm, ButtonForm
+from campus.knowledge.on_ticket import articles_for
 from campus.knowledge.routes import publish_form
 from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, utcnow
 from campus.permissions import can_view_ticket, is_support, sees_internal
@@ -102,6 +103,8 @@ def _render_ticket(
         closes_on=closes_by_itself(ticket),
         publish_form=publish or publish_form(ticket),
         solved_at_level_two=solved_at_level_two(ticket),
+        articles=articles_for(current_user, ticket),
+        button_form=ButtonForm(),
     ), status
 
 
