@@ -11,6 +11,7 @@ from campus.extensions import db
 from campus.models import AuditAction, Survey, utcnow
 from campus.permissions import can_read_reports, report_campus_ids
 from campus.reports import bp
+from campus.reports.expertise import expertise
 from campus.reports.export import csv_lines, row_to_dict
 from campus.reports.forms import PeriodForm
 from campus.reports.overview import AGE_BANDS, OLDEST_BAND, ROW_LIMIT, full_report, months_chart
@@ -60,6 +61,8 @@ def index():
         period_args=_period_args(period) if period else {},
         bands=[name for _days, name in AGE_BANDS] + [OLDEST_BAND],
         **(_satisfaction(period, scope) if period else {}),
+        expertise=expertise(period, scope, report.chart) if report else None,
+        survey_rounds=_survey_rounds(period, scope) if period else [],
     ), (200 if period else 422)
 
 
@@ -95,6 +98,7 @@ def evaluation():
     rows = first_level_resolution_rate(period, scope, "campus")
     summary = first_level_resolution_rate(period, scope, None)
     schools, school_count = breakdown(period, scope, "school", ROW_LIMIT)
+    chart = months_chart(period, scope, now)
     return render_template(
         "reports/evaluation.html",
         period=period,
@@ -104,7 +108,8 @@ def evaluation():
         school_count=school_count,
         **_satisfaction(period, scope),
         survey_rounds=_survey_rounds(period, scope),
-        chart=months_chart(period, scope, now),
+        chart=chart,
+        expertise=expertise(period, scope, chart),
         generated=now,
     )
 
