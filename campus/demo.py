@@ -22,6 +22,7 @@ from campus.demo_data import (
     ROOMS,
     TYPE_CODES,
 )
+from campus.demo_knowledge import seed_knowledge
 from campus.demo_timetable import seed_timetable
 from campus.extensions import db
 from campus.models import (
@@ -189,6 +190,8 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
             system_house[0],
             stop=stop,
         )
+    db.session.flush()
+    seed_knowledge(rng, now, manager_of, teachers, admin, now.astimezone(BERLIN).date())
     db.session.flush()
     return current_counts()
 

@@ -29,6 +29,7 @@ class ExpertiseMonth:
     self_help: int
     level_one: int
     level_two: int
+    running: bool = False  # the month has not ended: its rate is no trend yet
 
 
 @dataclass
@@ -107,6 +108,7 @@ def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
             self_help=counts.get(("use", index, 0), 0),
             level_one=counts.get(("use", index, 1), 0),
             level_two=counts.get(("use", index, 2), 0),
+            running=bool(point and point.running),
         )
         result.months.append(row)
         result.self_help += row.self_help

@@ -69,7 +69,7 @@ def history(world):
 
 def _months(page: str) -> dict[str, list[str]]:
     table = re.search(r'<table[^>]*id="expertise-months">(.*?)</table>', page, re.S).group(1)
-    rows = re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>(.*?)</tr>', table, re.S)
+    rows = re.findall(r'<th scope="row" class="fw-normal">(\d{4}-\d\d)(.*?)</tr>', table, re.S)
     return {
         month: [c.replace("\xa0", " ") for c in re.findall(r">([^<]*)</td>", cells)]
         for month, cells in rows
@@ -110,8 +110,10 @@ def test_the_evaluation_has_it_with_the_first_level_rate(world, as_user, history
         "end": today.isoformat(),
     }
     world.ticket("resolved")
-    row = _months(as_user(world.admin).get("/reports/evaluation", query_string=this_month).text)
-    assert next(iter(row.values()))[:2] == ["33 %", "3"]
+    running = as_user(world.admin).get("/reports/evaluation", query_string=this_month).text
+    assert next(iter(_months(running).values()))[:2] == ["33 %", "3"]
+    assert "(laufend)" in running.split('id="expertise-months"')[1].split("</table>")[0]
+    assert "(laufend)" not in page.split('id="expertise-months"')[1].split("</table>")[0]
 
 
 def test_an_empty_knowledge_base_says_so(world, as_user):
