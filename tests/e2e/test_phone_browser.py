@@ -8,8 +8,11 @@ from contextlib import contextmanager
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+from sqlalchemy import func, select
 
 from campus.demo import DEMO_PASSWORD
+from campus.extensions import db
+from campus.models import ArticleUse, Ticket, TicketStatus, UseKind, User
 from tests.e2e.conftest import screenshot
 
 pytestmark = pytest.mark.e2e
@@ -135,3 +138,72 @@ def test_the_duplicate_warning_follows_the_chosen_device(browser, demo_live):
         expect(box).to_contain_text("Für dieses Gerät ist schon #")
         page.locator("#device_id").select_option("")
         expect(box).to_be_hidden()
+
+
+def _self_help_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).select_from(ArticleUse).where(ArticleUse.kind == UseKind.SELF_HELP)
+        )
+
+
+def _ticket_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Ticket))
+
+
+def _open_ticket(app, title: str, who: str) -> int:
+    """An open ticket of that title at the demo login's campus."""
+    with app.app_context():
+        manager = db.session.scalar(select(User).where(User.email == f"{who}@demo.test"))
+        return db.session.scalar(
+            select(Ticket.id)
+            .where(
+                Ticket.title == title,
+                Ticket.campus_id.in_(manager.campus_ids),
+                Ticket.status.in_([TicketStatus.NEW, TicketStatus.IN_PROGRESS]),
+            )
+            .order_by(Ticket.id)
+            .limit(1)
+        )
+
+
+def test_the_teacher_helps_herself_while_reporting(browser, demo_live):
+    before, tickets = _self_help_count(demo_live), _ticket_count(demo_live)
+    with signed_in(browser, demo_live, "teacher", PHONE) as page:
+        page.goto("/tickets/new")
+        page.locator("#title").press_sequentially("Beamer zeigt kein Bild", delay=20)
+        suggestion = page.locator("#suggestions summary", has_text="Kein Bild am Beamer")
+        expect(suggestion).to_be_visible()
+        suggestion.click()
+        expect(page.locator("#suggestions").get_by_text("Windows+P")).to_be_visible()
+        helped = page.locator("#suggestions .suggestion").filter(has_text="Kein Bild am Beamer")
+        helped.get_by_role("button", name="Das hat geholfen").click()
+        page.wait_for_url("**/tickets/mine")
+        expect(page.get_by_role("status").first).to_contain_text("kein Ticket")
+    assert _self_help_count(demo_live) == before + 1
+    assert _ticket_count(demo_live) == tickets
+
+
+def test_the_manager_marks_an_article_that_helped(browser, demo_live):
+    with signed_in(browser, demo_live, "manager", NOTEBOOK) as page:
+        page.goto(f"/tickets/{_open_ticket(demo_live, 'iPad startet nicht mehr', 'manager')}")
+        panel = page.locator("#ticket-articles")
+        expect(panel).to_contain_text("iPad startet nicht mehr oder hängt beim Apfel-Logo")
+        panel.get_by_role("button", name="Hat geholfen").first.click()
+        expect(page.get_by_role("status").first).to_contain_text("hat bei diesem Ticket geholfen")
+        expect(page.locator("#ticket-articles")).to_contain_text("Hat hier geholfen")
+
+
+def test_the_teacher_answers_the_survey_in_two_taps(browser, demo_live):
+    with signed_in(browser, demo_live, "teacher", PHONE) as page:
+        page.goto("/tickets/mine")
+        card = page.locator("#survey")
+        expect(card).to_contain_text("Digitaler Unterricht")
+        card.locator("label[for$='-4']").first.click()
+        card.locator("label[for$='-5']").nth(1).click()
+        card.get_by_role("button", name="Senden").click()
+        expect(page.get_by_role("status").first).to_be_visible()
+        expect(page.locator("#survey")).to_have_count(0)
+        page.reload()
+        expect(page.locator("#survey")).to_have_count(0)  # asked once
