@@ -254,6 +254,7 @@ def register_logging(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
+    from campus.knowledge import commands  # noqa: F401  (adds its command to the group)
 
     app.cli.add_command(campus_cli)
 

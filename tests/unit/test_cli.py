@@ -136,3 +136,52 @@ def test_a_refused_command_says_why_and_saves_nothing(app, make_user):
     assert result.exit_code == 0, result.output
     assert result.output.strip().startswith("cmp_")
     assert db.session.scalar(db.select(func.count(ApiToken.id))) == 1
+
+
+def test_the_demo_has_a_growing_knowledge_base_ratings_and_survey_rounds(app):
+    from campus.models import Article, ArticleUse, Feedback, Survey, SurveyTally, UseKind
+
+    run(app, "seed-demo")
+    articles = db.session.scalars(db.select(Article).order_by(Article.created_at)).all()
+    assert len(articles) >= 5 and all(article.tickets for article in articles)
+    # written through the year, not all at once
+    assert (articles[-1].created_at - articles[0].created_at).days > 180
+    kinds = {
+        (kind, level)
+        for kind, level in db.session.execute(db.select(ArticleUse.kind, ArticleUse.level))
+    }
+    assert kinds == {(UseKind.SELF_HELP, 0), (UseKind.APPLIED, 1), (UseKind.APPLIED, 2)}
+    assert db.session.scalar(db.select(func.count(Feedback.id))) > 50
+    finished, running = db.session.scalars(db.select(Survey).order_by(Survey.opens_on)).all()
+    answers = db.session.scalar(
+        db.select(func.sum(SurveyTally.count)).where(
+            SurveyTally.question_id == finished.questions[0].id
+        )
+    )
+    assert answers >= 30  # enough for figures per campus
+    teacher = db.session.scalar(db.select(User).where(User.email == "teacher@demo.test"))
+    from campus.reports.period import today_in_berlin
+    from campus.surveys.services import survey_for
+
+    assert survey_for(teacher, today_in_berlin()) == running  # she has not answered yet
+
+
+def test_rebuild_search_index_refills_the_article_search(app, world):
+    from campus.knowledge.search import search_articles
+    from campus.models import Audience
+    from tests.knowledge_corpus import load_corpus
+
+    active = sum(article.is_active for article in load_corpus(world.manager).values())
+    if db.session.get_bind().dialect.name == "postgresql":
+        result = run(app, "rebuild-search-index")
+        assert result.exit_code == 0 and "nothing to do" in result.output
+        assert search_articles("Tablets starten", audiences=list(Audience))
+        return
+    db.session.execute(db.text("DELETE FROM article_search"))
+    db.session.commit()
+    assert search_articles("Tablets starten", audiences=list(Audience)) == []
+    result = run(app, "rebuild-search-index")
+    assert result.exit_code == 0, result.output
+    assert f"{active} active article(s)" in result.output
+    found = search_articles("Tablets starten", audiences=list(Audience))
+    assert found and found[0][0].title.startswith("Tablet startet nicht")
