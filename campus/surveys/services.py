@@ -6,7 +6,7 @@ work that marks the teacher as asked; nothing stores which teacher gave which va
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select, update
+from sqlalchemy import and_, case, exists, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from campus.exceptions import Conflict, FieldErrors, NotAllowed
@@ -85,16 +85,19 @@ def answer_survey(user: User, survey: Survey, values: dict[int, int | None], tod
     """Count her answers (questions left out count nothing) and never ask her again."""
     _mark_seen(user, survey, today)
     known = {q.id for q in survey.questions}
+    answers = {}
     for question_id, value in values.items():
         if value is None:
             continue
         if question_id not in known or value not in SCALE:
             raise Conflict(_l("That answer does not belong to this survey."))
-        _count(question_id, user, value)
+        answers[question_id] = value
+    _count(survey, user, answers)
 
 
 def skip_survey(user: User, survey: Survey, today: date) -> None:
     _mark_seen(user, survey, today)
+    _count(survey, user, {})  # touches the same rows as an answer: see _count
 
 
 def _mark_seen(user: User, survey: Survey, today: date) -> None:
@@ -109,26 +112,49 @@ def _mark_seen(user: User, survey: Survey, today: date) -> None:
         raise Conflict(_l("You have already answered this survey. Thank you!")) from error
 
 
-def _count(question_id: int, user: User, value: int) -> None:
+def _count(survey: Survey, user: User, answers: dict[int, int]) -> None:
+    """Add 1 to each answer's counter at her school, in one statement that rewrites every
+    counter of the round at her school (+0 for the rest), for an answer and a skip alike:
+    the rows a transaction wrote (PostgreSQL keeps its id on each row version) then tell
+    no more than the row of survey_seen written with them, that she was asked."""
     school = user.school
-    where = (
-        SurveyTally.question_id == question_id,
-        SurveyTally.school_id == school.id,
-        SurveyTally.value == value,
+    question_ids = [q.id for q in survey.questions]
+    _make_missing_counters(question_ids, school)
+    hit = or_(
+        false(),
+        *(
+            and_(SurveyTally.question_id == question, SurveyTally.value == value)
+            for question, value in answers.items()
+        ),
     )
-    bump = update(SurveyTally).where(*where).values(count=SurveyTally.count + 1)
-    if db.session.execute(bump).rowcount:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(
-                SurveyTally(
-                    question_id=question_id,
-                    campus_id=school.campus_id,
-                    school_id=school.id,
-                    value=value,
-                    count=1,
-                )
+    db.session.execute(
+        update(SurveyTally)
+        .where(SurveyTally.question_id.in_(question_ids), SurveyTally.school_id == school.id)
+        .values(count=SurveyTally.count + case((hit, 1), else_=0))
+    )
+
+
+def _make_missing_counters(question_ids: list[int], school: School) -> None:
+    """The counters of a school made after the round opened (open_survey makes the rest)."""
+    rows = db.session.execute(
+        select(SurveyTally.question_id, SurveyTally.value).where(
+            SurveyTally.question_id.in_(question_ids), SurveyTally.school_id == school.id
+        )
+    )
+    have = {(question_id, value) for question_id, value in rows}
+    for question_id in question_ids:
+        for value in SCALE:
+            if (question_id, value) in have:
+                continue
+            row = SurveyTally(
+                question_id=question_id,
+                campus_id=school.campus_id,
+                school_id=school.id,
+                value=value,
+                count=0,
             )
-    except IntegrityError:  # counted first by someone at the same moment
-        db.session.execute(bump)
+            try:
+                with db.session.begin_nested():
+                    db.session.add(row)
+            except IntegrityError:  # made by another answer at the same moment
+                pass

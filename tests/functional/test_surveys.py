@@ -172,3 +172,37 @@ def test_results_show_only_from_five_answers(world, as_user, make_user):
     assert re.search(r"Campus Nord</th>\s*<td class=\"text-end fw-semibold\">4,0</td>", part)
     far = as_user(world.far_manager).get("/reports/evaluation").text
     assert "Campus Nord" not in far.split(f'id="survey-{survey.id}-h"')[1].split("</section>")[0]
+
+
+def test_an_answer_and_a_skip_rewrite_the_same_counters(world, as_user, make_school, make_user):
+    """Every counter of the round at her school is rewritten, for an answer and a skip
+    alike: on PostgreSQL the transaction id on the rows (xmin) then shows only that
+    someone of the school was asked, never which value she gave."""
+    survey = _open(as_user, world.admin)
+    late = make_school(world.teacher.school.campus, name="Neue Schule", short_name="NEU")
+    newcomer = make_user(Role.TEACHER, school=late, email="neu@example.org")
+    _answer(as_user(newcomer), survey, "2", "3")  # a school made after the round opened
+    q0, q1 = (q.id for q in survey.questions)
+    assert _tallies(survey) == {(q0, 2): 1, (q1, 3): 1}
+    rows = db.session.scalar(
+        select(func.count()).select_from(SurveyTally).where(SurveyTally.school_id == late.id)
+    )
+    assert rows == 2 * 5
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+
+    def transactions(school_id) -> set[str]:
+        return set(
+            db.session.scalars(
+                db.text("SELECT xmin::text FROM survey_tallies WHERE school_id = :s"),
+                {"s": school_id},
+            )
+        )
+
+    school = world.teacher.school_id
+    db.session.commit()
+    _answer(as_user(world.teacher), survey, "5", "1")
+    answered = transactions(school)
+    as_user(world.other_teacher).post(f"/surveys/{survey.id}", data={"skip": "1"})
+    skipped = transactions(school)
+    assert len(answered) == 1 and len(skipped) == 1 and answered != skipped
