@@ -80,7 +80,7 @@ def _survey_rounds(period, scope) -> list:
 def _satisfaction(period, scope) -> dict:
     """The feedback figures per campus and school, for the page's satisfaction section."""
     return {
-        "satisfaction": satisfaction(period, scope),
+        "satisfaction": satisfaction(period, scope, utcnow()),
         "min_answers": MIN_ANSWERS,
     }
 

@@ -1,14 +1,23 @@
 """How teachers rated the solutions (one-click feedback), per campus or school: read
-straight from the feedback rows of the period, one query per grouping."""
+straight from the feedback rows, one query for both groupings.
 
-from dataclasses import dataclass
+Counted over whole, finished calendar months only (those the period touches): figures that
+never change once shown, so that neither looking again tomorrow nor a period one day
+longer gives away a single new rating. A list shows only when every place in it has at
+least MIN_ANSWERS answers in each of those months that has any: then the difference of
+any two periods is still made of at least MIN_ANSWERS answers per place and month.
+"""
 
-from sqlalchemy import case, func, select
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import case, func, literal_column, select
 
 from campus.extensions import db
 from campus.models import Campus, Feedback, School
-from campus.reports.period import Period
+from campus.reports.period import Period, berlin_midnight
 from campus.reports.sums import Scope
+from campus.reports.trend import running_month
 
 # A share is shown from this many answers on: below it, a single answer would be too
 # easy to trace back to the teacher who gave it.
@@ -21,6 +30,7 @@ class Satisfaction:
     label: str
     up: int
     down: int
+    per_month: dict[int, int] = field(default_factory=dict)  # answers in each month
 
     @property
     def answers(self) -> int:
@@ -31,36 +41,69 @@ class Satisfaction:
         """The share of thumbs up, or None with too few answers to show one."""
         return self.up / self.answers if self.answers >= MIN_ANSWERS else None
 
+    @property
+    def can_show(self) -> bool:
+        return self.share_up is not None and all(
+            n >= MIN_ANSWERS for n in self.per_month.values() if n
+        )
 
-def satisfaction(period: Period, scope: Scope) -> dict[str, list[Satisfaction]]:
-    """Thumbs up and down given in the period per school, and summed per campus: one
-    query, grouped by school (each school belongs to one campus)."""
+    def add(self, month: int, up: int, down: int) -> None:
+        self.up += up
+        self.down += down
+        self.per_month[month] = self.per_month.get(month, 0) + up + down
+
+
+def counted_months(period: Period, now: datetime) -> list[tuple[str, datetime, datetime]]:
+    """The finished calendar months the period touches, whole: (YYYY-MM, start, end)."""
+    running = running_month(now)
+    months = []
+    for key, _start, _end in period.months():
+        if key >= running:
+            break
+        year, month = int(key[:4]), int(key[5:7])
+        following = date(year + month // 12, month % 12 + 1, 1)
+        months.append((key, berlin_midnight(date(year, month, 1)), berlin_midnight(following)))
+    return months
+
+
+def satisfaction(period: Period, scope: Scope, now: datetime) -> dict:
+    """Thumbs up and down per school, and summed per campus, in the counted months; each
+    list empty unless every place in it may be shown."""
+    months = counted_months(period, now)
+    result: dict = {"campus": [], "school": [], "answers": 0, "months": months}
+    if not months:
+        return result
     up = func.sum(case((Feedback.rating > 0, 1), else_=0))
     down = func.sum(case((Feedback.rating < 0, 1), else_=0))
+    month = case(
+        *[(Feedback.created_at < end, index) for index, (_k, _s, end) in enumerate(months)],
+        else_=len(months),
+    ).label("month")
     query = (
-        select(Feedback.school_id, School.name, Feedback.campus_id, Campus.name, up, down)
+        select(Feedback.school_id, School.name, Feedback.campus_id, Campus.name, month, up, down)
         .join(School, School.id == Feedback.school_id)
         .join(Campus, Campus.id == Feedback.campus_id)
-        .where(Feedback.created_at >= period.start, Feedback.created_at < period.end)
+        .where(Feedback.created_at >= months[0][1], Feedback.created_at < months[-1][2])
+        # by the output name: PostgreSQL would not match the CASE (new placeholders) to itself
         .group_by(Feedback.school_id, School.name, Feedback.campus_id, Campus.name)
+        .group_by(literal_column("month"))
     )
     if scope.campus_ids is not None:
         query = query.where(Feedback.campus_id.in_(scope.campus_ids))
-    schools, campuses = [], {}
-    for school_id, school, campus_id, campus, ups, downs in db.session.execute(query):
-        schools.append(Satisfaction(school_id, school, int(ups), int(downs)))
-        total = campuses.setdefault(campus_id, Satisfaction(campus_id, campus, 0, 0))
-        total.up += int(ups)
-        total.down += int(downs)
+    schools: dict[int, Satisfaction] = {}
+    campuses: dict[int, Satisfaction] = {}
+    for school_id, school, campus_id, campus, index, ups, downs in db.session.execute(query):
+        schools.setdefault(school_id, Satisfaction(school_id, school, 0, 0)).add(
+            int(index), int(ups), int(downs)
+        )
+        campuses.setdefault(campus_id, Satisfaction(campus_id, campus, 0, 0)).add(
+            int(index), int(ups), int(downs)
+        )
     by_name = lambda row: row.label.lower()  # noqa: E731
-    # A list shows only when every row in it has enough answers: otherwise the campus
-    # minus the schools shown would give away a school's single rating.
-    return {
-        "campus": sorted(campuses.values(), key=by_name)
-        if all(c.share_up is not None for c in campuses.values())
-        else [],
-        "school": sorted(schools, key=by_name)
-        if all(s.share_up is not None for s in schools)
-        else [],
-        "answers": sum(c.answers for c in campuses.values()),
-    }
+    # A list shows only when every row in it may: otherwise the campus minus the schools
+    # shown would give away a school's few ratings.
+    for group, rows in (("campus", campuses), ("school", schools)):
+        if all(row.can_show for row in rows.values()):
+            result[group] = sorted(rows.values(), key=by_name)
+    result["answers"] = sum(row.answers for row in campuses.values())
+    return result

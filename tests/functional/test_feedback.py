@@ -2,11 +2,13 @@
 the reports count it per campus and school, a share only from 5 answers on."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, inspect, select
 
 from campus.extensions import db
 from campus.models import Feedback, Ticket
+from campus.reports.period import today_in_berlin
 from campus.tickets.feedback import give_feedback
 
 
@@ -88,27 +90,46 @@ def test_a_long_comment_is_refused_not_cut(world, as_user):
     assert _feedback_rows(ticket.id) == []
 
 
+def _month(back: int) -> tuple[datetime, dict]:
+    """Noon on the 10th of the month `back` months before this one (Berlin), and a report
+    period of that whole month."""
+    first = today_in_berlin().replace(day=1)
+    for _ in range(back):
+        first = (first - timedelta(days=1)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    noon = datetime(first.year, first.month, 10, 12, tzinfo=UTC)
+    return noon, {"preset": "custom", "start": first.isoformat(), "end": last.isoformat()}
+
+
+LAST_MONTH, LAST_MONTH_PERIOD = _month(1)
+
+
+def _section(browser, period=None) -> str:
+    page = browser.get("/reports/", query_string=period or LAST_MONTH_PERIOD).text
+    return page.split('id="satisfaction"')[1].split("</section>")[0]
+
+
 def test_reports_show_satisfaction_per_campus_and_school_from_five_answers(world, as_user):
     tickets = [world.ticket("closed") for _ in range(5)]
     for n, ticket in enumerate(tickets[:4]):
-        give_feedback(world.teacher, ticket, up=n != 0)
+        give_feedback(world.teacher, ticket, up=n != 0, now=LAST_MONTH)
     db.session.commit()
     manager = as_user(world.manager)
-    page = manager.get("/reports/").text
+    page = manager.get("/reports/", query_string=LAST_MONTH_PERIOD).text
     section = page.split('id="satisfaction"')[1].split("</section>")[0]
     # Four answers: no list at all (a campus or school figure would show single ratings).
     assert "Zu wenige Antworten in diesem Zeitraum" in section
     assert "Helmholtz-Gymnasium" not in section
-    give_feedback(world.teacher, db.session.get(Ticket, tickets[4].id), up=True)
+    give_feedback(world.teacher, db.session.get(Ticket, tickets[4].id), up=True, now=LAST_MONTH)
     db.session.commit()
-    section = manager.get("/reports/").text.split('id="satisfaction"')[1].split("</section>")[0]
+    section = _section(manager)
     school = re.search(r"Helmholtz-Gymnasium</th>(.*?)</tr>", section, re.S).group(1)
     cells = re.findall(r'<td class="text-end">([^<]+)</td>', school)
     assert [cell.replace("\xa0", " ") for cell in cells] == ["5", "4", "1", "80 %"]
     # The evaluation report has them too; another campus's manager sees none of them.
-    assert 'id="satisfaction"' in manager.get("/reports/evaluation").text
-    far = as_user(world.far_manager).get("/reports/").text
-    assert "Helmholtz-Gymnasium" not in far.split('id="satisfaction"')[1].split("</section>")[0]
+    evaluation = manager.get("/reports/evaluation", query_string=LAST_MONTH_PERIOD).text
+    assert "Helmholtz-Gymnasium</th>" in evaluation.split('id="satisfaction"')[1]
+    assert "Helmholtz-Gymnasium" not in _section(as_user(world.far_manager))
     assert db.session.scalar(select(func.count()).select_from(Feedback)) == 5
 
 
@@ -120,7 +141,7 @@ def test_a_school_with_one_rating_hides_the_school_list(world, as_user, make_sch
     small = make_school(campus, name="Kleine Schule", short_name="KS")
     lone = make_user(Role.TEACHER, school=small, email="einzeln@example.org")
     for _ in range(5):
-        give_feedback(world.teacher, world.ticket("closed"), up=True)
+        give_feedback(world.teacher, world.ticket("closed"), up=True, now=LAST_MONTH)
     from campus.tickets import services
     from campus.tickets.filing import report_ticket
 
@@ -135,10 +156,9 @@ def test_a_school_with_one_rating_hides_the_school_list(world, as_user, make_sch
     )
     services.resolve(world.manager, theirs, "Papier entfernt.")
     services.confirm(lone, theirs)
-    give_feedback(lone, theirs, up=False)
+    give_feedback(lone, theirs, up=False, now=LAST_MONTH)
     db.session.commit()
-    section = as_user(world.manager).get("/reports/").text.split('id="satisfaction"')[1]
-    section = section.split("</section>")[0]
+    section = _section(as_user(world.manager))
     assert "Campus Nord" in section  # 6 answers
     assert "Kleine Schule" not in section and "Helmholtz-Gymnasium" not in section
 
@@ -152,3 +172,39 @@ def test_a_solution_is_rated_only_once_it_is_closed(world, as_user):
     )
     assert "noch keine Lösung" in early.text
     assert _feedback_rows() == []
+
+
+def test_satisfaction_counts_finished_whole_months_only(world, as_user):
+    """This month's ratings wait for its end (looking again tomorrow would show the one
+    new rating); a period of a few days counts its whole months."""
+    for _ in range(5):
+        give_feedback(world.teacher, world.ticket("closed"), up=True)
+    db.session.commit()
+    manager = as_user(world.manager)
+    today = today_in_berlin()
+    this_month = {"preset": "custom", "start": today.replace(day=1).isoformat()}
+    this_month["end"] = today.isoformat()
+    assert "nur für abgeschlossene Monate" in _section(manager, this_month)
+    five, period = _month(1)
+    for ticket in db.session.scalars(select(Feedback)):
+        ticket.created_at = five
+    db.session.commit()
+    a_few_days = dict(period, start=period["end"][:8] + "28")  # the month's last days
+    assert "Helmholtz-Gymnasium</th>" in _section(manager, a_few_days)
+    assert 'id="satisfaction-months"' in _section(manager, a_few_days)
+
+
+def test_a_month_with_fewer_than_five_hides_the_lists_of_longer_periods(world, as_user):
+    """Five answers last month and one the month before: the two months together would
+    give that one away as the difference to last month alone."""
+    earlier, _period = _month(2)
+    for _ in range(5):
+        give_feedback(world.teacher, world.ticket("closed"), up=True, now=LAST_MONTH)
+    give_feedback(world.teacher, world.ticket("closed"), up=False, now=earlier)
+    db.session.commit()
+    manager = as_user(world.manager)
+    assert "Helmholtz-Gymnasium</th>" in _section(manager)
+    both = dict(LAST_MONTH_PERIOD, start=_month(2)[1]["start"])
+    section = _section(manager, both)
+    assert "Helmholtz-Gymnasium" not in section and "Campus Nord" not in section
+    assert "Zu wenige Antworten" in section
