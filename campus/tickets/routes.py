@@ -12,12 +12,12 @@ from campus.knowledge.drafts import solved_at_level_two
 from campus.knowledge.forms import ArticleForm, ButtonForm
 from campus.knowledge.on_ticket import articles_for
 from campus.knowledge.routes import publish_form
-from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, utcnow
+from campus.models import FaultAnalysis, Ticket, TicketEvent, TicketPhoto, TicketStatus, utcnow
 from campus.permissions import can_view_ticket, is_support, sees_internal
 from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
-from campus.tickets.feedback import asks_for_feedback, give_feedback
+from campus.tickets.feedback import asks_for_feedback, feedback_for, give_feedback
 from campus.tickets.forms import FeedbackForm
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, end_of_day, same_model_history
@@ -99,6 +99,7 @@ def _render_ticket(
         forms_by_action={action.value: form for action, form in forms.items()},
         reporter_view=ticket.reporter_id == current_user.id and not internal,
         feedback_form=FeedbackForm() if asks_for_feedback(current_user, ticket) else None,
+        feedback_comment=_feedback_comment(ticket) if internal else "",
         reopen_until=reopen_deadline(ticket),
         closes_on=closes_by_itself(ticket),
         publish_form=publish or publish_form(ticket),
@@ -106,6 +107,15 @@ def _render_ticket(
         articles=articles_for(current_user, ticket),
         button_form=ButtonForm(),
     ), status
+
+
+def _feedback_comment(ticket: Ticket) -> str:
+    """The teacher's comment on the solution, for the support side (never her rating,
+    which counts only in the reports' figures)."""
+    if ticket.status != TicketStatus.CLOSED:
+        return ""
+    given = feedback_for(ticket)
+    return given.comment if given else ""
 
 
 @bp.route("/<int:ticket_id>")

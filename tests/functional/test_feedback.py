@@ -208,3 +208,23 @@ def test_a_month_with_fewer_than_five_hides_the_lists_of_longer_periods(world, a
     section = _section(manager, both)
     assert "Helmholtz-Gymnasium" not in section and "Campus Nord" not in section
     assert "Zu wenige Antworten" in section
+
+
+def test_the_comment_reaches_the_support_side_without_the_rating(world, as_user):
+    ticket = world.ticket("closed")
+    teacher = as_user(world.teacher)
+    page = teacher.get(f"/tickets/{ticket.id}").text
+    assert "ohne Ihre Bewertung" in page
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    teacher.post(
+        f"/tickets/{ticket.id}/feedback",
+        data={"csrf_token": csrf, "rating": "down", "comment": "Hat drei Tage gedauert."},
+    )
+    assert len(_feedback_rows(ticket.id)) == 1
+    manager_page = as_user(world.manager).get(f"/tickets/{ticket.id}").text
+    box = manager_page.split('id="feedback-comment"')[1].split("</section>")[0]
+    assert "Hat drei Tage gedauert." in box
+    assert "Nicht gut" not in box and "Gut" not in box  # the rating stays in the figures
+    other = as_user(world.other_teacher).get(f"/tickets/{ticket.id}")
+    assert "Hat drei Tage gedauert." not in other.text
+    assert 'id="feedback-comment"' not in teacher.get(f"/tickets/{ticket.id}").text
