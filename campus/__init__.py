@@ -254,7 +254,7 @@ def register_logging(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
-    from campus.knowledge import commands  # noqa: F401  (adds its command to the group)
+    from campus.knowledge import cli as _knowledge_cli  # noqa: F401  (adds its command)
 
     app.cli.add_command(campus_cli)
 

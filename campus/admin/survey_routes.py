@@ -5,12 +5,8 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import DateField, StringField
-from wtforms.validators import InputRequired, Length, Optional
 
 from campus.admin import bp
 from campus.extensions import db
@@ -18,39 +14,10 @@ from campus.formhelpers import form_status
 from campus.guards import admin_required
 from campus.models import Survey, SurveySeen
 from campus.reports.period import today_in_berlin
+from campus.surveys.forms import QUESTIONS, SurveyOpenForm
 from campus.surveys.results import MIN_ANSWERS, survey_results
 from campus.surveys.services import DEFAULT_QUESTIONS, open_survey
 from campus.unit_of_work import work
-
-QUESTIONS = 3
-
-
-def _date(label):
-    return DateField(label, validators=[InputRequired()], render_kw={"type": "date"})
-
-
-class SurveyOpenForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
-    opens_on = _date(_l("First day"))
-    closes_on = _date(_l("Last day"))
-
-
-for _n in range(QUESTIONS):
-    setattr(
-        SurveyOpenForm,
-        f"q{_n}",
-        StringField(_l("Question %(n)s", n=_n + 1), validators=[Optional(), Length(max=300)]),
-    )
-    setattr(
-        SurveyOpenForm,
-        f"q{_n}_low",
-        StringField(_l("1 means"), validators=[Optional(), Length(max=60)]),
-    )
-    setattr(
-        SurveyOpenForm,
-        f"q{_n}_high",
-        StringField(_l("5 means"), validators=[Optional(), Length(max=60)]),
-    )
 
 
 @bp.route("/surveys", methods=["GET", "POST"])

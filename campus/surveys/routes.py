@@ -3,21 +3,17 @@
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from campus.extensions import db
 from campus.formhelpers import db_int
 from campus.models import Survey
 from campus.models.survey import SCALE
 from campus.reports.period import today_in_berlin
+from campus.surveys.forms import SurveyForm
 from campus.surveys.services import answer_survey, skip_survey
 from campus.unit_of_work import work
 
 bp = Blueprint("surveys", __name__, url_prefix="/surveys")
-
-
-class SurveyForm(FlaskForm):
-    """CSRF only: the questions are read from the survey itself."""
 
 
 def _values(survey: Survey) -> dict[int, int | None]:

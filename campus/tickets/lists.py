@@ -9,7 +9,7 @@ from campus.models import Ticket, TicketStatus, utcnow
 from campus.pagination import BadCursor, KeysetPage, keyset_page
 from campus.permissions import works_a_queue
 from campus.reports.period import today_in_berlin
-from campus.surveys.routes import SurveyForm
+from campus.surveys.forms import SurveyForm
 from campus.surveys.services import survey_for
 from campus.tickets import bp
 from campus.tickets.queries import (
