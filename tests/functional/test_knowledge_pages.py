@@ -14,6 +14,21 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
 
 
+def _fields(page: str, prefix: str = "", **values) -> dict:
+    """The article form as posted from `page` (its CSRF token), with defaults for what the
+    test does not set; `prefix` is the publish form's ("article-")."""
+    fields = {
+        "title": "Tablet startet nicht",
+        "symptoms": "Schwarz.",
+        "steps": "Laden.",
+        "category": Category.TABLET_NOTEBOOK.value,
+        "device_type": "",
+        "device_model": "",
+        "audience": "teachers",
+    } | values
+    return {"csrf_token": _csrf(page)} | {prefix + name: v for name, v in fields.items()}
+
+
 def _article(world, ticket, audience=Audience.TEACHERS, **kwargs) -> Article:
     author = world.system_house if ticket.level == 2 else world.manager
     article = create_article(
@@ -38,16 +53,14 @@ def test_publish_from_a_level_one_ticket(world, as_user):
     assert '<option selected value="teachers">' in page
     response = manager.post(
         f"/articles/from-ticket/{ticket.id}",
-        data={
-            "csrf_token": _csrf(page),
-            "article-title": ticket.title,
-            "article-symptoms": "Kein Bild.",
-            "article-steps": "Kabel getauscht.",
-            "article-category": Category.PROJECTOR_DISPLAY.value,
-            "article-device_type": "",
-            "article-device_model": "",
-            "article-audience": "teachers",
-        },
+        data=_fields(
+            page,
+            "article-",
+            title=ticket.title,
+            symptoms="Kein Bild.",
+            steps="Kabel getauscht.",
+            category=Category.PROJECTOR_DISPLAY.value,
+        ),
     )
     assert response.status_code == 302, response.text
     article = db.session.scalars(db.select(Article)).one()
@@ -66,14 +79,15 @@ def test_publish_from_a_level_two_ticket_suggests_level_one(world, as_user):
     assert "Beamer zeigt kein Bild, Lampe leuchtet." in page  # symptoms of the analysis
     response = system_house.post(
         f"/articles/from-ticket/{ticket.id}",
-        data={
-            "csrf_token": _csrf(page),
-            "article-title": "Beamer: Mainboard",
-            "article-symptoms": "Kein Bild.",
-            "article-steps": "Mainboard getauscht.",
-            "article-category": Category.PROJECTOR_DISPLAY.value,
-            "article-audience": "support",
-        },
+        data=_fields(
+            page,
+            "article-",
+            title="Beamer: Mainboard",
+            symptoms="Kein Bild.",
+            steps="Mainboard getauscht.",
+            category=Category.PROJECTOR_DISPLAY.value,
+            audience="support",
+        ),
     )
     assert response.status_code == 302, response.text
     detail = system_house.get(response.location).text
@@ -86,14 +100,7 @@ def test_publish_with_a_missing_field_keeps_the_input(world, as_user):
     page = manager.get(f"/tickets/{ticket.id}").text
     response = manager.post(
         f"/articles/from-ticket/{ticket.id}",
-        data={
-            "csrf_token": _csrf(page),
-            "article-title": "Mein Titel",
-            "article-symptoms": "",
-            "article-steps": "Schritte",
-            "article-category": Category.PROJECTOR_DISPLAY.value,
-            "article-audience": "teachers",
-        },
+        data=_fields(page, "article-", title="Mein Titel", symptoms="", steps="Schritte"),
     )
     assert response.status_code == 422
     assert "Mein Titel" in response.text and 'id="article-symptoms-error"' in response.text
@@ -118,17 +125,7 @@ def test_edit_with_a_stale_version_is_refused_and_keeps_the_input(world, as_user
     # someone else saves in the meantime
     colleague = as_user(world.colleague)
     form = colleague.get(f"/articles/{article.id}/edit").text
-    data = {
-        "csrf_token": _csrf(form),
-        "version": "1",
-        "title": "Tablet startet nicht (neu)",
-        "symptoms": "Schwarz.",
-        "steps": "Laden.",
-        "category": Category.TABLET_NOTEBOOK.value,
-        "device_type": "",
-        "device_model": "",
-        "audience": "teachers",
-    }
+    data = _fields(form, version="1", title="Tablet startet nicht (neu)")
     assert colleague.post(f"/articles/{article.id}/edit", data=data).status_code == 302
     mine = {**data, "csrf_token": _csrf(page), "title": "Mein besserer Titel"}
     response = manager.post(f"/articles/{article.id}/edit", data=mine)
@@ -149,16 +146,7 @@ def test_an_edit_without_a_readable_version_is_refused_not_saved(world, as_user)
     article = _article(world, world.ticket("resolved"))
     manager = as_user(world.manager)
     page = manager.get(f"/articles/{article.id}/edit").text
-    data = {
-        "csrf_token": _csrf(page),
-        "title": "Ohne Version",
-        "symptoms": "Schwarz.",
-        "steps": "Laden.",
-        "category": Category.TABLET_NOTEBOOK.value,
-        "device_type": "",
-        "device_model": "",
-        "audience": "teachers",
-    }
+    data = _fields(page, title="Ohne Version")
     for version in (None, "", "abc", "99999999999999999999"):
         sent = data if version is None else {**data, "version": version}
         response = manager.post(f"/articles/{article.id}/edit", data=sent)
