@@ -14,6 +14,7 @@ from campus.models.knowledge import (
 )
 from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
+from campus.models.privacy import PrivacySettings
 from campus.models.report import ReportSettings, report_days
 from campus.models.survey import Survey, SurveyQuestion, SurveySeen, SurveyTally
 from campus.models.ticket import (
@@ -77,6 +78,7 @@ __all__ = [
     "Mail",
     "MailPreference",
     "MailStatus",
+    "PrivacySettings",
     "ReportSettings",
     "Role",
     "Room",

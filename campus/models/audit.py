@@ -29,6 +29,9 @@ class AuditAction(StrEnum):
     EXPORT = "export"
     USER_INVITED = "user_invited"
     INVITATION_ACCEPTED = "invitation_accepted"
+    PRIVACY_CHANGED = "privacy_changed"  # retention periods, manager figures on or off
+    PERSON_ERASED = "person_erased"  # on request (GDPR Art. 17)
+    DATA_EXPORTED = "data_exported"  # a person's data (Art. 15), by herself or an admin
 
 
 class AuditEntry(Base):

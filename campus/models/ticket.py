@@ -171,6 +171,9 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_level: Mapped[int | None] = mapped_column(Integer)
+    # Privacy (campus/privacy/): when its people and free texts were removed; the figures
+    # (dates, states, levels, places, category, device) stay.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by the system house when resolving: could level 1 have solved it?
     l1_capable: Mapped[bool | None] = mapped_column(Boolean)
     # How often the teacher reopened it (the reports' reopen rate reads this).

@@ -60,6 +60,11 @@ class User(UserMixin, Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Privacy (campus/privacy/): when the account was deactivated (its personal data is
+    # pseudonymised a set time later), and when that happened. A pseudonymised user keeps
+    # its id (the figures count by it), nothing else about the person.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When this person's digest of notifications goes out (local times, "07:00,13:00").
     digest_times: Mapped[str] = mapped_column(
         String(60), default=DEFAULT_DIGEST_TIMES, server_default=DEFAULT_DIGEST_TIMES
