@@ -281,7 +281,12 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
         raise NotAllowed(_l("You cannot deactivate your own account."))
     if user.active == active:
         return
+    if active and user.pseudonymised_at is not None:
+        raise Conflict(
+            _l("This account was pseudonymised: its data is gone. Please create a new one.")
+        )
     user.active = active
+    user.deactivated_at = None if active else utcnow()
     user.session_version += 1
     db.session.flush()
     action = AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED
