@@ -204,3 +204,16 @@ def token_for(app):
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+@pytest.fixture
+def manager_figures(app):
+    """Figures per named campus manager switched on (they are off by default)."""
+    from campus.models import PrivacySettings
+
+    db.session.add(
+        PrivacySettings(
+            id=1, manager_figures=True, manager_figures_reason="Dienstvereinbarung vom 1.9.2026"
+        )
+    )
+    db.session.commit()

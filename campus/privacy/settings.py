@@ -4,6 +4,7 @@ only by administrators, each change in the audit trail."""
 
 from datetime import datetime
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from campus.audit import audit
@@ -17,6 +18,7 @@ from campus.permissions import can_administer
 SETTINGS_ID = 1
 REASON_MIN = 20  # a reason is a sentence, not "ok"
 REASON_MAX = 2000
+_CACHE = "campus_manager_figures"
 
 
 def privacy_settings() -> PrivacySettings:
@@ -37,12 +39,18 @@ def privacy_settings() -> PrivacySettings:
 
 
 def manager_figures_allowed() -> bool:
-    """Figures per named campus manager may be shown (reports, exports, API)."""
-    return bool(
+    """Figures per named campus manager may be shown (reports, exports, API). Read once
+    per request."""
+    if has_app_context() and _CACHE in g:
+        return g.get(_CACHE)
+    allowed = bool(
         db.session.scalar(
             db.select(PrivacySettings.manager_figures).where(PrivacySettings.id == SETTINGS_ID)
         )
     )
+    if has_app_context():
+        setattr(g, _CACHE, allowed)
+    return allowed
 
 
 def _stored() -> PrivacySettings:
@@ -117,6 +125,7 @@ def set_manager_figures(
     if settings.manager_figures == on and (not on or settings.manager_figures_reason == reason):
         return settings
     settings.manager_figures = on
+    g.pop(_CACHE, None)
     settings.manager_figures_reason = reason if on else ""
     settings.manager_figures_by_id = actor.id
     settings.manager_figures_at = now or utcnow()

@@ -10,13 +10,12 @@ from campus.extensions import db
 from campus.models import OPEN_STATUSES, Ticket, TicketEvent
 from campus.reports.period import Period
 from campus.reports.queries import (
-    GROUPINGS,
     ResolutionRow,
     Scope,
     breakdown,
     first_level_resolution_rate,
 )
-from campus.reports.sums import summed
+from campus.reports.sums import report_groupings, summed
 from campus.reports.targets import flr_target
 from campus.reports.trend import MonthChart, month_chart
 
@@ -149,7 +148,7 @@ def full_report(period: Period, scope: Scope, now: datetime) -> Report:
     summary_rows = first_level_resolution_rate(period, scope, None)
     summary = summary_rows[0] if summary_rows else ResolutionRow(key="all")
     breakdowns, group_counts = {}, {}
-    for group in GROUPINGS:
+    for group in report_groupings():
         breakdowns[group], group_counts[group] = breakdown(period, scope, group, ROW_LIMIT)
     backlog_at = min(period.end, now)
     return Report(

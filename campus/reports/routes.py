@@ -17,17 +17,20 @@ from campus.reports.forms import PeriodForm
 from campus.reports.overview import AGE_BANDS, OLDEST_BAND, ROW_LIMIT, full_report, months_chart
 from campus.reports.period import today_in_berlin
 from campus.reports.queries import (
-    GROUPINGS,
     ResolutionRow,
     Scope,
     breakdown,
     first_level_resolution_rate,
 )
 from campus.reports.satisfaction import MIN_ANSWERS, satisfaction
+from campus.reports.sums import report_groupings
 from campus.surveys.results import survey_results
 from campus.unit_of_work import work
 
-TABLES = ("summary", *GROUPINGS)
+
+def _tables() -> tuple[str, ...]:
+    """The downloads a reader may ask for (per campus manager only while switched on)."""
+    return ("summary", *report_groupings())
 
 
 def _reader_scope() -> Scope:
@@ -127,7 +130,7 @@ def _table_rows(table: str, scope: Scope, period) -> list[dict]:
 def export_csv():
     scope = _reader_scope()
     table = request.args.get("table", "summary")
-    if table not in TABLES:
+    if table not in _tables():
         abort(404)
     _form, period = _period_form()
     if period is None:
@@ -148,9 +151,9 @@ def export_csv():
 def export_json():
     scope = _reader_scope()
     table = request.args.get("group_by") or request.args.get("table") or "summary"
-    if table not in TABLES:
+    if table not in _tables():
         return json_error(
-            400, "bad_group_by", _("Unknown grouping."), {"group_by": ", ".join(TABLES)}
+            400, "bad_group_by", _("Unknown grouping."), {"group_by": ", ".join(_tables())}
         )
     form, period = _period_form()
     if period is None:

@@ -4,8 +4,10 @@ place that reads report_days. The figures and their labels are in queries.py."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, literal, literal_column, or_, select
 
+from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import Ticket
 from campus.models.report import (
@@ -16,6 +18,7 @@ from campus.models.report import (
     bucket_columns,
     report_days,
 )
+from campus.privacy.settings import manager_figures_allowed
 from campus.reports.period import Period, today_in_berlin
 
 TIME_FIGURES = ("first_response", "resolution", "level2")
@@ -32,6 +35,28 @@ class Scope:
         if self.campus_ids is None:
             return query
         return query.where(Ticket.campus_id.in_(self.campus_ids))
+
+
+class ManagerFiguresOff(NotAllowed):
+    """Figures per named campus manager are switched off (co-determination)."""
+
+
+def refuse_manager_figures() -> None:
+    """Every figure per campus manager is read through here: refused while switched off,
+    whatever page, download or API asks."""
+    if not manager_figures_allowed():
+        raise ManagerFiguresOff(
+            _l(
+                "Figures per campus manager are switched off (co-determination). An "
+                "administrator can switch them on under Administration, Privacy."
+            )
+        )
+
+
+def report_groupings() -> tuple[str, ...]:
+    """The groupings a reader may ask for: without "manager" while it is switched off."""
+    groupings = ("campus", "school", "manager", "device_type", "category", "month")
+    return groupings if manager_figures_allowed() else tuple(g for g in groupings if g != "manager")
 
 
 # --- building blocks -----------------------------------------------------------
@@ -116,6 +141,8 @@ def summed(
     (see Period.fact_ranges); only the groups `keys` names, if given. By month, the key
     is 'YYYY-MM': the database sums per day row (a month row is its 1st), this adds the
     rows of each month up, a few dozen at most."""
+    if group_by == "manager":
+        refuse_manager_figures()
     width = len(VALUE_COLUMNS if columns is None else columns)
     today = today_in_berlin()
     add, subtract = period.fact_ranges(today)

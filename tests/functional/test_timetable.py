@@ -293,7 +293,7 @@ def test_the_queue_shows_what_is_overdue_and_due_today(week, as_user):
     assert "Heute noch" in page and "Längst fällig" not in page and "Nächste Woche" not in page
 
 
-def test_on_time_shares_on_a_hand_computed_dataset(week):
+def test_on_time_shares_on_a_hand_computed_dataset(week, manager_figures):
     """Tuesday/Thursday 8-12 visits; impaired tickets (24 working hours to resolve)."""
     m, far = week.manager, week.far_manager
     mon = date(2026, 3, 2)
@@ -341,8 +341,10 @@ def test_on_time_shares_on_a_hand_computed_dataset(week):
     assert facts_match_a_rebuild()
 
 
-def test_the_on_time_shares_reach_the_exports_and_the_api(week, as_user, token_for):
-    test_on_time_shares_on_a_hand_computed_dataset(week)
+def test_the_on_time_shares_reach_the_exports_and_the_api(
+    week, as_user, token_for, manager_figures
+):
+    test_on_time_shares_on_a_hand_computed_dataset(week, manager_figures)
     period = {"preset": "custom", "start": "2026-03-01", "end": "2026-03-31"}
     data = (
         as_user(week.admin)

@@ -130,7 +130,7 @@ def test_admin_scope_counts_every_campus(march):
     assert summary(Scope(None)).recorded == 7  # plus J
 
 
-def test_breakdowns_split_the_same_tickets(march):
+def test_breakdowns_split_the_same_tickets(march, manager_figures):
     scope = Scope(None)
     by_campus = {r.label: r.recorded for r in first_level_resolution_rate(MARCH, scope, "campus")}
     assert by_campus == {"Campus Nord": 6, "Campus Süd": 1}
