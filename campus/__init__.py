@@ -98,6 +98,7 @@ def register_event_handlers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from campus.admin import import_routes as _imports  # noqa: F401 - on the admin blueprint
     from campus.admin import mail_routes as _mails  # noqa: F401 - on the admin blueprint
+    from campus.admin import privacy_routes as _privacy  # noqa: F401 - on the admin blueprint
     from campus.admin import report_routes as _reports  # noqa: F401 - on the admin blueprint
     from campus.admin import routes as admin_routes
     from campus.admin import survey_routes as _surveys  # noqa: F401 - on the admin blueprint
@@ -255,6 +256,7 @@ def register_logging(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
     from campus.knowledge import cli as _knowledge_cli  # noqa: F401  (adds its command)
+    from campus.privacy import cli as _privacy_cli  # noqa: F401  (adds its command)
 
     app.cli.add_command(campus_cli)
 

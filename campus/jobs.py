@@ -59,6 +59,7 @@ PERIODIC = (
     Periodic("webhooks.deliver_due", timedelta(minutes=1)),
     Periodic("tickets.housekeeping", timedelta(hours=1)),
     Periodic("timetable.refresh", timedelta(hours=6)),
+    Periodic("privacy.retention", timedelta(days=1)),
 )
 
 

@@ -80,3 +80,13 @@ def rebuild_report_facts() -> int:
 
     with work():
         return rebuild_facts()
+
+
+@job("privacy.retention")
+def retention() -> None:
+    """The privacy settings' retention periods (campus/privacy/retention.py)."""
+    from flask import current_app
+
+    from campus.privacy.retention import run_retention
+
+    run_retention(current_app.config["UPLOAD_FOLDER"])
