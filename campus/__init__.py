@@ -1,5 +1,6 @@
 """Campus: IT-support ticketing for school campuses."""
 
+from datetime import date
 from pathlib import Path
 
 from flask import Flask, abort, current_app, g, has_request_context, request, session
@@ -172,6 +173,10 @@ def register_template_helpers(app: Flask) -> None:
         else format_number(value, "+#,##0.0;-#,##0.0")
     )
     app.jinja_env.filters["date_short"] = lambda value: format_date(value, "medium")
+    # "2026-10" as "Okt. 2026" (a report's month key)
+    app.jinja_env.filters["month"] = lambda key: format_date(
+        date(int(key[:4]), int(key[5:7]), 1), "MMM yyyy"
+    )
     app.jinja_env.filters["age"] = format_age
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["clock"] = wording.clock

@@ -153,12 +153,11 @@ def _surveys(rng: random.Random, admin: User, teachers: list[User], today: date)
     documented teacher login has not answered yet."""
     with force_locale("de"):
         questions = [(str(text), str(low), str(high)) for text, low, high in DEFAULT_QUESTIONS]
+    spring = date(today.year, 3, 2)
+    if spring + timedelta(days=25) >= today:
+        spring = date(today.year - 1, 3, 2)
     done = open_survey(
-        admin,
-        "Digitaler Unterricht – Frühjahr",
-        today - timedelta(days=120),
-        today - timedelta(days=95),
-        questions,
+        admin, "Digitaler Unterricht – Frühjahr", spring, spring + timedelta(days=25), questions
     )
     for n, teacher in enumerate(teachers[1:]):
         if rng.random() < 0.2:

@@ -272,19 +272,16 @@ def _looks_like_email(email: str) -> bool:
 
 
 def set_user_active(actor: User, user: User, active: bool) -> None:
-    """Deactivate (ends all sessions, blocks login) or reactivate a user.
-
-    Users are never hard-deleted: their tickets and events keep naming them.
-    """
+    """Deactivate (ends all sessions, blocks login) or reactivate a user. Users are never
+    hard-deleted; a deactivated one is pseudonymised later (campus/privacy/)."""
     _require_admin(actor)
     if not active and not can_deactivate(actor, user):
         raise NotAllowed(_l("You cannot deactivate your own account."))
+    if active and user.pseudonymised_at is not None:
+        gone = _l("This account was pseudonymised: its data is gone. Please create a new one.")
+        raise Conflict(gone)
     if user.active == active:
         return
-    if active and user.pseudonymised_at is not None:
-        raise Conflict(
-            _l("This account was pseudonymised: its data is gone. Please create a new one.")
-        )
     user.active = active
     user.deactivated_at = None if active else utcnow()
     user.session_version += 1

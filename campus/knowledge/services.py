@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from campus.events import (
@@ -173,6 +174,10 @@ def record_use(
     else:
         if not level or not can_apply_article(actor, ticket):
             raise NotAllowed(_l("You may not change this ticket."))
+        if not ticket.is_open:
+            raise Conflict(
+                _l("This ticket is already finished: an article is marked while it is open.")
+            )
         earlier = select(ArticleUse).where(
             ArticleUse.article_id == article.id, ArticleUse.ticket_id == ticket.id
         )
@@ -191,8 +196,11 @@ def record_use(
         once_key=once_key if ticket is None else None,
         at=now,
     )
-    db.session.add(use)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # the same tap twice at once: counted once
+            db.session.add(use)
+    except IntegrityError:
+        return db.session.scalar(earlier)
     record(ArticleUsed(at=now, use=use))
     return use
 

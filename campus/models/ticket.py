@@ -64,8 +64,7 @@ class Impact(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What a history entry (TicketEvent) records; each has its domain event
-    (campus/events.py, TICKET_EVENTS)."""
+    """What a history entry records; each has its domain event (events.TICKET_EVENTS)."""
 
     CREATED = "created"
     CLAIMED = "claimed"
@@ -171,8 +170,7 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_level: Mapped[int | None] = mapped_column(Integer)
-    # Privacy (campus/privacy/): when its people and free texts were removed; the figures
-    # (dates, states, levels, places, category, device) stay.
+    # When its people and texts were removed (campus/privacy/); what is counted stays.
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set by the system house when resolving: could level 1 have solved it?
     l1_capable: Mapped[bool | None] = mapped_column(Boolean)

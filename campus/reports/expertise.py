@@ -7,12 +7,13 @@ Uses count in the reader's campuses; articles are shared by the whole city.
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, case, func, literal, literal_column, select, union_all
 
 from campus.extensions import db
 from campus.models import Article, ArticleStatus, ArticleUse
-from campus.reports.period import Period
+from campus.reports.period import Period, berlin_midnight
 from campus.reports.sums import Scope
 from campus.reports.trend import MonthChart
 
@@ -30,12 +31,13 @@ class ExpertiseMonth:
     level_one: int
     level_two: int
     running: bool = False  # the month has not ended: its rate is no trend yet
+    partial: bool = False  # the period holds only some of its days
 
 
 @dataclass
 class Expertise:
     self_help: int = 0  # faults teachers solved themselves with an article: no ticket
-    level_one: int = 0  # tickets a campus manager solved with an article's help
+    level_one: int = 0  # tickets a campus manager solved with an article's help (per month)
     level_two: int = 0  # ... the system house
     published: int = 0  # articles written in the period
     articles: int = 0  # active articles at the period's end
@@ -55,6 +57,12 @@ def _month_of(column, ends: list) -> ColumnElement:
     return case(*whens, else_=len(ends))
 
 
+def _clipped(key: str, start: datetime, end: datetime) -> bool:
+    first = date(int(key[:4]), int(key[5:7]), 1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return start > berlin_midnight(first) or end < berlin_midnight(following)
+
+
 def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
     """The period's figures and one row per month (the chart's months, whose first-level
     rates it takes), in one query."""
@@ -70,8 +78,12 @@ def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
     by_bucket = literal_column("bucket")
 
     used_at = bucket(ArticleUse.at)
-    uses = select(literal("use"), used_at, ArticleUse.level, func.count()).where(
-        ArticleUse.at < period.end
+    # self-help counts each time; an article used on a ticket counts the ticket once
+    helped = case(
+        (ArticleUse.level == 0, func.count()), else_=func.count(ArticleUse.ticket_id.distinct())
+    )
+    uses = select(literal("use"), used_at, ArticleUse.level, helped).where(
+        ArticleUse.at >= period.start, ArticleUse.at < period.end
     )
     if scope.campus_ids is not None:
         uses = uses.where(ArticleUse.campus_id.in_(scope.campus_ids))
@@ -82,10 +94,11 @@ def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
         .where(Article.created_at < period.end)
         .group_by(by_bucket)
     )
-    retired_at = bucket(Article.retired_at)
+    # retired without a date (restored, imported): from its last change on
+    retired_on = func.coalesce(Article.retired_at, Article.updated_at)
     retired = (
-        select(literal("retired"), retired_at, literal(0), func.count())
-        .where(Article.status == ArticleStatus.RETIRED, Article.retired_at < period.end)
+        select(literal("retired"), bucket(retired_on), literal(0), func.count())
+        .where(Article.status == ArticleStatus.RETIRED, retired_on < period.end)
         .group_by(by_bucket)
     )
     counts: dict[tuple[str, int, int], int] = {}
@@ -95,7 +108,7 @@ def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
     result = Expertise()
     active = counts.get(("created", BEFORE, 0), 0) - counts.get(("retired", BEFORE, 0), 0)
     points = {point.key: point for point in chart.points}
-    for index, (key, _start, _end) in enumerate(months):
+    for index, (key, month_start, month_end) in enumerate(months):
         published = counts.get(("created", index, 0), 0)
         active += published - counts.get(("retired", index, 0), 0)
         point = points.get(key)
@@ -109,6 +122,7 @@ def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:
             level_one=counts.get(("use", index, 1), 0),
             level_two=counts.get(("use", index, 2), 0),
             running=bool(point and point.running),
+            partial=_clipped(key, month_start, month_end),
         )
         result.months.append(row)
         result.self_help += row.self_help

@@ -3,13 +3,14 @@ straight from the feedback rows, one query for both groupings.
 
 Counted over whole, finished calendar months only (those the period touches): figures that
 never change once shown, so that neither looking again tomorrow nor a period one day
-longer gives away a single new rating. A list shows only when every place in it has at
-least MIN_ANSWERS answers in each of those months that has any: then the difference of
-any two periods is still made of at least MIN_ANSWERS answers per place and month.
+longer gives away a single new rating. A school's month counts only with at least
+MIN_ANSWERS answers (a month with fewer is left out, and said so), and a campus is the sum
+of its schools' counted months: so any two periods, and a campus and its schools, differ
+by whole months of at least MIN_ANSWERS answers of one school.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, literal_column, select
 
@@ -41,12 +42,6 @@ class Satisfaction:
         """The share of thumbs up, or None with too few answers to show one."""
         return self.up / self.answers if self.answers >= MIN_ANSWERS else None
 
-    @property
-    def can_show(self) -> bool:
-        return self.share_up is not None and all(
-            n >= MIN_ANSWERS for n in self.per_month.values() if n
-        )
-
     def add(self, month: int, up: int, down: int) -> None:
         self.up += up
         self.down += down
@@ -55,7 +50,8 @@ class Satisfaction:
 
 def counted_months(period: Period, now: datetime) -> list[tuple[str, datetime, datetime]]:
     """The finished calendar months the period touches, whole: (YYYY-MM, start, end)."""
-    running = running_month(now)
+    # an hour's grace: a rating saved just before midnight is in its month by then
+    running = running_month(now - timedelta(hours=1))
     months = []
     for key, _start, _end in period.months():
         if key >= running:
@@ -67,10 +63,11 @@ def counted_months(period: Period, now: datetime) -> list[tuple[str, datetime, d
 
 
 def satisfaction(period: Period, scope: Scope, now: datetime) -> dict:
-    """Thumbs up and down per school, and summed per campus, in the counted months; each
-    list empty unless every place in it may be shown."""
+    """Thumbs up and down per school, and summed per campus, in the counted months (each
+    school's month only with at least MIN_ANSWERS answers); and how many answers were
+    left out for that."""
     months = counted_months(period, now)
-    result: dict = {"campus": [], "school": [], "answers": 0, "months": months}
+    result: dict = {"campus": [], "school": [], "answers": 0, "months": months, "left_out": 0}
     if not months:
         return result
     up = func.sum(case((Feedback.rating > 0, 1), else_=0))
@@ -92,18 +89,21 @@ def satisfaction(period: Period, scope: Scope, now: datetime) -> dict:
         query = query.where(Feedback.campus_id.in_(scope.campus_ids))
     schools: dict[int, Satisfaction] = {}
     campuses: dict[int, Satisfaction] = {}
+    left_out = 0
     for school_id, school, campus_id, campus, index, ups, downs in db.session.execute(query):
+        ups, downs = int(ups), int(downs)
+        if ups + downs < MIN_ANSWERS:  # too few in this school's month: not counted
+            left_out += ups + downs
+            continue
         schools.setdefault(school_id, Satisfaction(school_id, school, 0, 0)).add(
-            int(index), int(ups), int(downs)
+            int(index), ups, downs
         )
         campuses.setdefault(campus_id, Satisfaction(campus_id, campus, 0, 0)).add(
-            int(index), int(ups), int(downs)
+            int(index), ups, downs
         )
     by_name = lambda row: row.label.lower()  # noqa: E731
-    # A list shows only when every row in it may: otherwise the campus minus the schools
-    # shown would give away a school's few ratings.
-    for group, rows in (("campus", campuses), ("school", schools)):
-        if all(row.can_show for row in rows.values()):
-            result[group] = sorted(rows.values(), key=by_name)
+    result["campus"] = sorted(campuses.values(), key=by_name)
+    result["school"] = sorted(schools.values(), key=by_name)
     result["answers"] = sum(row.answers for row in campuses.values())
+    result["left_out"] = left_out
     return result

@@ -146,3 +146,29 @@ def test_an_administrator_reads_a_retired_article(world, as_user, corpus):
     retired = corpus["tablet_retired"]
     assert as_user(world.admin).get(f"/articles/{retired.id}").status_code == 200
     assert as_user(world.teacher).get(f"/articles/{retired.id}").status_code == 404
+
+
+def test_a_finished_ticket_takes_no_article(world, as_user, corpus):
+    for state in ("closed", "cancelled", "resolved"):
+        ticket = world.ticket(state, title="Tablets starten nicht")
+        manager = as_user(world.manager)
+        page = manager.get(f"/tickets/{ticket.id}").text
+        answer = manager.post(
+            f"/articles/{corpus['tablet_start'].id}/used-on/{ticket.id}",
+            data={"csrf_token": _csrf(page)},
+        )
+        assert answer.status_code == 409, state
+        assert "bereits abgeschlossen" in answer.text
+    assert db.session.scalars(select(ArticleUse)).all() == []
+
+
+def test_several_articles_on_one_ticket_count_one_ticket(world, as_user, corpus):
+    ticket = world.ticket("in_progress", title="Tablets starten nicht")
+    manager = as_user(world.manager)
+    page = manager.get(f"/tickets/{ticket.id}").text
+    for key in ("tablet_start", "tablet_charge", "sound"):
+        url = f"/articles/{corpus[key].id}/used-on/{ticket.id}"
+        assert manager.post(url, data={"csrf_token": _csrf(page)}).status_code == 302
+    admin = as_user(world.admin).get("/reports/", query_string={"preset": "last_30_days"}).text
+    summary = re.search(r'<p id="expertise-summary">(.*?)</p>', admin, re.S).group(1)
+    assert "bei 1 Ticket in der 1. Ebene" in summary
