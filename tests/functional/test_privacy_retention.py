@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, select, update
 from campus.admin.services import set_user_active
 from campus.extensions import db
 from campus.models import (
+    Absence,
     AuditEntry,
     LoginSession,
     Role,
@@ -159,7 +160,12 @@ def test_the_pages_and_the_api_show_no_name_of_an_anonymised_ticket(
     assert f"#{old[0].number}" not in mine
 
 
-def test_login_history_and_addresses_expire(years, app, world):
+def test_login_history_addresses_and_absences_expire(years, app, world):
+    today = today_in_berlin()
+    for first in (today - timedelta(days=400), today + timedelta(days=3)):
+        db.session.add(
+            Absence(manager_id=world.manager.id, first_day=first, last_day=first, reason="illness")
+        )
     db.session.add(AuditEntry(action="login", actor_label="x", address="10.0.0.1"))
     db.session.add(AuditEntry(action="user_created", actor_label="y", address="10.0.0.2"))
     db.session.flush()
@@ -170,6 +176,8 @@ def test_login_history_and_addresses_expire(years, app, world):
     assert all(entry.action != "login" for entry in entries)
     assert all(entry.address == "" for entry in entries)
     assert db.session.scalars(select(LoginSession)).all() == []
+    kept = db.session.scalars(select(Absence)).all()
+    assert [a.first_day for a in kept] == [today + timedelta(days=3)]
 
 
 def test_a_pseudonymised_account_cannot_log_in_or_come_back(years, app, world, client):
