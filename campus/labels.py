@@ -113,6 +113,7 @@ AUDIT_LABELS = {
     "export": _l("Figures downloaded"),
     "user_invited": _l("Invitation sent"),
     "invitation_accepted": _l("Invitation accepted"),
+    "data_exported": _l("Personal data downloaded"),
 }
 
 MAIL_STATUS_LABELS = {

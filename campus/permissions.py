@@ -64,6 +64,12 @@ def can_deactivate(actor: User, target: User) -> bool:
     return can_administer(actor) and actor.id != target.id
 
 
+def can_export_personal_data(actor: User, person: User) -> bool:
+    """A person's data (GDPR Art. 15 and 20): everyone downloads their own; administrators
+    produce anyone's, for a request made to the school board."""
+    return actor.is_authenticated and (actor.id == person.id or is_admin(actor))
+
+
 # --- tickets ---------------------------------------------------------------
 
 
