@@ -114,6 +114,8 @@ AUDIT_LABELS = {
     "user_invited": _l("Invitation sent"),
     "invitation_accepted": _l("Invitation accepted"),
     "data_exported": _l("Personal data downloaded"),
+    "privacy_changed": _l("Privacy settings changed"),
+    "person_erased": _l("Person erased on request"),
 }
 
 MAIL_STATUS_LABELS = {
