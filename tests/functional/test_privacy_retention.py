@@ -193,3 +193,19 @@ def test_a_pseudonymised_account_cannot_log_in_or_come_back(years, app, world, c
     db.session.rollback()
     response = client.post("/auth/login", data={"email": "geht@example.org", "password": "x" * 12})
     assert "/tickets" not in response.headers.get("Location", "")
+
+
+def test_exports_hold_nothing_of_an_anonymised_ticket(years, app, world, as_user):
+    old, _recent, _leaver = years
+    before = as_user(world.teacher).get("/profile/data.json")
+    assert before.status_code == 200 and SECRET in before.text
+    run_retention(app.config["UPLOAD_FOLDER"])
+    for who in (world.teacher, world.manager, world.system_house):
+        export = as_user(who).get("/profile/data.json")
+        assert export.status_code == 200
+        assert SECRET not in export.text, who.email
+    admin_view = as_user(world.admin).get(f"/admin/users/{world.teacher.id}/data.json")
+    assert SECRET not in admin_view.text
+    mine = as_user(world.teacher).get("/profile/data.json").json
+    assert old[0].number not in {ticket["number"] for ticket in mine["tickets"]}
+    assert mine["tickets"]  # her recent tickets are still hers
