@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from campus.extensions import db
 from campus.knowledge.services import create_article, record_use
-from campus.models import Audience, Ticket, TicketStatus, User
+from campus.models import ArticleUse, Audience, Ticket, TicketStatus, UseKind, User
 from campus.surveys.services import DEFAULT_QUESTIONS, answer_survey, open_survey
 from campus.tickets.feedback import give_feedback
 
@@ -114,13 +114,23 @@ def seed_knowledge(
             audience=audience,
             now=source.resolved_at + timedelta(hours=2),
         )
-    # Later tickets of the same kind: the article helped on every other one.
+    # Later tickets of the same kind: the article helped on every other one (written as a
+    # restore would: marked while the ticket was open, which it no longer is).
     for ticket in solved:
         article = articles.get(ticket.title)
         if article is None or ticket.resolved_at <= article.created_at or rng.random() < 0.5:
             continue
-        solver = managers[ticket.campus_id] if ticket.resolved_level == 1 else ticket.assignee
-        record_use(solver, article, ticket=ticket, now=ticket.resolved_at)
+        db.session.add(
+            ArticleUse(
+                article=article,
+                kind=UseKind.APPLIED,
+                level=ticket.resolved_level,
+                campus_id=ticket.campus_id,
+                school_id=ticket.school_id,
+                ticket=ticket,
+                at=ticket.resolved_at - timedelta(minutes=10),
+            )
+        )
     # Teachers help themselves with the teachers' articles, more often as they get known.
     key = 0
     for article in articles.values():
