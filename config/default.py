@@ -7,7 +7,9 @@ Every key can also be set from the environment as CAMPUS_<KEY> (see campus/confi
 SECRET_KEY = "dev-insecure-change-me"
 
 SQLALCHEMY_DATABASE_URI = None  # set per environment or by CAMPUS_DATABASE_URL
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: a database error in the log shows the statement, never its values
+# (names, e-mail addresses, ticket texts).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
