@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.knowledge import routes as knowledge_routes
     from campus.mail import routes as mail_routes
     from campus.main import routes as main_routes
+    from campus.privacy import routes as privacy_routes
     from campus.reports import routes as report_routes
     from campus.surveys import routes as survey_routes
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(timetable_routes.bp)
     app.register_blueprint(survey_routes.bp)
     app.register_blueprint(knowledge_routes.bp)
+    app.register_blueprint(privacy_routes.bp)
 
 
 def register_assets(app: Flask) -> None:

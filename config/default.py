@@ -121,3 +121,8 @@ DUE_RESPONSE_HOURS = 16
 DUE_RESOLUTION_HOURS = {"blocking": 8, "impaired": 24, "minor": 80}
 # How far ahead each school's visits are worked out and kept (days).
 VISIT_PLAN_DAYS = 84
+
+# Whom to ask about privacy, shown on the privacy page (/datenschutz), e.g. "Datenschutz-
+# beauftragte der Stadt Dortmund, datenschutz@stadt.example, 0231 50-12345". None: the
+# page asks readers to turn to the school board's administration of Campus.
+PRIVACY_CONTACT = None
