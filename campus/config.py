@@ -60,9 +60,13 @@ def _apply_environment(app: Flask, env: str) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = test_url
 
 
+TEXT_KEY_PARTS = ("SECRET", "KEY", "URL", "URI", "PASSWORD", "PATH", "DIR", "CONTACT")
+
+
 def _is_text_key(key: str) -> bool:
-    """Secrets, addresses and paths stay strings even when they look like numbers."""
-    return any(part in key for part in ("SECRET", "KEY", "URL", "URI", "PASSWORD", "PATH", "DIR"))
+    """Secrets, addresses, paths and contacts stay strings even when they look like
+    numbers (a contact may be a phone number)."""
+    return any(part in key for part in TEXT_KEY_PARTS)
 
 
 def _parse(raw: str):

@@ -1,7 +1,8 @@
 """One log line per request: request id, user id, status, duration; as text or JSON lines.
 
 Only the path is logged, never the query string, form, body or headers: no passwords,
-tokens or ticket texts reach the log at INFO.
+tokens or ticket texts reach the log at INFO. People are named by their user id only, in
+every log line of Campus, never by name or e-mail address (tests/functional/test_logging.py).
 """
 
 import json

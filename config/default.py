@@ -7,7 +7,9 @@ Every key can also be set from the environment as CAMPUS_<KEY> (see campus/confi
 SECRET_KEY = "dev-insecure-change-me"
 
 SQLALCHEMY_DATABASE_URI = None  # set per environment or by CAMPUS_DATABASE_URL
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# hide_parameters: a database error in the log shows the statement, never its values
+# (names, e-mail addresses, ticket texts).
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -119,3 +121,8 @@ DUE_RESPONSE_HOURS = 16
 DUE_RESOLUTION_HOURS = {"blocking": 8, "impaired": 24, "minor": 80}
 # How far ahead each school's visits are worked out and kept (days).
 VISIT_PLAN_DAYS = 84
+
+# Whom to ask about privacy, shown on the privacy page (/datenschutz), e.g. "Datenschutz-
+# beauftragte der Stadt Dortmund, datenschutz@stadt.example, 0231 50-12345". None: the
+# page asks readers to turn to the school board's administration of Campus.
+PRIVACY_CONTACT = None

@@ -15,5 +15,7 @@ max_requests = 2000  # recycle workers now and then
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# The path without its query string (searches and filters may hold names or addresses);
+# the app's own line for the request (same rid) says which user id it was.
+access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 forwarded_allow_ips = os.environ.get("CAMPUS_FORWARDED_ALLOW_IPS", "127.0.0.1")

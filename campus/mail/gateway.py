@@ -71,7 +71,14 @@ class Gateway:
                 return "451 4.3.0 Campus cannot take the message now, please try again later"
             finally:
                 db.session.remove()
-        log.info("reply by e-mail from %s: %s %s", sender, outcome.outcome, outcome.reason)
+        # Ids only: the sender's address stays in the database (Administration -> Mails).
+        log.info(
+            "reply by e-mail: %s%s (ticket %s, user %s)",
+            outcome.outcome,
+            f" ({outcome.reason})" if outcome.reason else "",
+            outcome.ticket_id,
+            outcome.user_id,
+        )
         return "250 2.0.0 Message accepted"
 
 
@@ -83,6 +90,8 @@ class LMTPController(Controller):
 def controller(app: Flask, host: str, port: int, lmtp: bool = False) -> Controller:
     """A gateway to start and stop (the command runs one until interrupted; tests start
     one around a test)."""
+    # aiosmtpd logs every sender and recipient address at INFO: not into Campus's log.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     kind = LMTPController if lmtp else Controller
     return kind(
         Gateway(app, lmtp=lmtp),

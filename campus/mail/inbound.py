@@ -43,6 +43,7 @@ class Outcome:
     outcome: str  # "added", "duplicate", "refused", "ignored"
     reason: str = ""
     ticket_id: int | None = None
+    user_id: int | None = None  # whose reply it was, once added (logs name ids only)
 
 
 class Refusal(Exception):
@@ -83,6 +84,7 @@ def receive(raw: bytes, recipients: list[str], envelope_sender: str = "") -> Out
         return _log(key, incoming, "ignored", "automatic mail", None, None)
     try:
         ticket, user = _target(incoming, recipients)
+        ids = {"ticket_id": ticket.id, "user_id": user.id}  # read before the commit
         text, uploads, left_out = _content(incoming)
         with work():
             _add(user, ticket, text, uploads, left_out)
@@ -101,7 +103,7 @@ def receive(raw: bytes, recipients: list[str], envelope_sender: str = "") -> Out
         return _refuse(key, incoming, Refusal("not allowed now", error.message))
     except IntegrityError:
         return Outcome("duplicate")  # the same message, delivered twice at once
-    return Outcome("added", ticket_id=ticket.id)
+    return Outcome("added", **ids)
 
 
 def _target(incoming: Incoming, recipients: list[str]) -> tuple[Ticket, User]:

@@ -1,11 +1,13 @@
-"""A person's data to download (GDPR Art. 15 and 20): one's own, linked from the profile
-pages, and anyone's by an administrator, for a request made to the school board. JSON
-(complete, machine-readable) and PDF (readable, in the person's language). Each download
-is recorded in the audit trail: who, whose (as "#id", no name), which format."""
+"""The privacy page for everyone (/datenschutz, no login needed: which data Campus keeps
+about whom and why, who sees what, for how long, whom to ask), and a person's data to
+download (GDPR Art. 15 and 20): one's own, linked from the profile pages, and anyone's by
+an administrator, for a request made to the school board. JSON (complete,
+machine-readable) and PDF (readable, in the person's language). Each download is recorded
+in the audit trail: who, whose (as "#id", no name), which format."""
 
 import json
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from campus.audit import audit
@@ -15,6 +17,7 @@ from campus.models import AuditAction, User, utcnow
 from campus.permissions import can_export_personal_data
 from campus.privacy.export import personal_data
 from campus.privacy.export_pdf import personal_data_pdf
+from campus.privacy.settings import privacy_settings
 from campus.unit_of_work import work
 
 bp = Blueprint("privacy", __name__)
@@ -30,6 +33,17 @@ def _own_key() -> str:
 
 
 own_limit = limiter.shared_limit(OWN_DOWNLOADS, scope="personal-data", key_func=_own_key)
+
+
+@bp.route("/datenschutz")
+def page():
+    return render_template(
+        "privacy/page.html",
+        settings=privacy_settings(),
+        contact=str(current_app.config.get("PRIVACY_CONTACT") or "").strip(),
+        data_json=url_for("privacy.own_json"),
+        data_pdf=url_for("privacy.own_pdf"),
+    )
 
 
 @bp.route("/profile/data.json")
