@@ -20,6 +20,6 @@ def retention_command(dry_run: bool):
     click.echo(
         f"{verb}: {done.tickets} ticket(s) anonymised, {done.photos} photo(s) deleted, "
         f"{done.users} account(s) pseudonymised, {done.logins} login record(s) and "
-        f"{done.messages} mail/webhook record(s) and {done.absences} past absence(s) "
-        f"deleted, {done.addresses} address(es) removed."
+        f"{done.messages} mail/webhook record(s) and {done.absences} absence(s) or "
+        f"check-in(s) deleted, {done.addresses} address(es) removed."
     )

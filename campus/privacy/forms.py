@@ -36,7 +36,7 @@ class RetentionForm(FlaskForm):
         _l("Name, address, password, tokens and logins go; the figures stay."),
     )
     login_days = _days(
-        _l("Keep login history, client addresses, sent mails and past absences (days)"),
+        _l("Keep login history, client addresses, sent mails, absences and check-ins (days)"),
         "login_days",
         _l("Also the longest a login lasts."),
     )

@@ -7,8 +7,9 @@ by the worker, `flask campus retention`, or as a dry run that only counts).
 - deactivated accounts, `user_days` after deactivation: pseudonymised;
 - login history (sessions; login, logout and failed-login entries of the audit trail)
   and the client addresses in the audit trail, `login_days` after they were made; so
-  long too: sent mails, received mails' records, delivered webhook payloads and the
-  campus managers' past absences (which may say that someone was ill).
+  long too: sent mails, received mails' records, delivered webhook payloads, the
+  campus managers' past absences (which may say that someone was ill) and their
+  "on site now" check-ins.
 
 Each batch is its own unit of work: a long first run holds no lock for long, and what a
 crash interrupts, the next run finishes.
@@ -30,6 +31,7 @@ from campus.models import (
     Mail,
     MailStatus,
     PrivacySettings,
+    SiteVisit,
     Ticket,
     TicketPhoto,
     TicketStatus,
@@ -66,7 +68,7 @@ class Retention:
     logins: int = 0  # sessions and login entries of the audit trail deleted
     addresses: int = 0  # audit entries whose client address was removed
     messages: int = 0  # sent mails, received mails' records, webhook payloads deleted
-    absences: int = 0  # managers' past absences (illness among them) deleted
+    absences: int = 0  # managers' past absences (illness among them), on-site check-ins
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -137,7 +139,10 @@ def _statements(cut: Cutoffs) -> dict[str, list]:
             .where(AuditEntry.at < logins, AuditEntry.address != "")
             .values(address="")
         ],
-        "absences": [delete(Absence).where(Absence.last_day < logins.date())],
+        "absences": [
+            delete(Absence).where(Absence.last_day < logins.date()),
+            delete(SiteVisit).where(SiteVisit.arrived_at < logins),
+        ],
         "messages": [
             delete(Mail).where(
                 Mail.status.in_([MailStatus.SENT, MailStatus.BUNDLED, MailStatus.FAILED]),
