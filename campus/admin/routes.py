@@ -32,6 +32,8 @@ from campus.extensions import db
 from campus.formhelpers import contains_pattern, db_int, form_status, page_number
 from campus.guards import admin_required
 from campus.models import AuditAction, AuditEntry, Campus, Role, School, User
+from campus.privacy.anonymise import placeholder_address
+from campus.privacy.settings import privacy_settings
 from campus.reports.period import berlin_midnight
 from campus.unit_of_work import work
 
@@ -132,6 +134,7 @@ def users():
     query = (
         db.select(User)
         .options(selectinload(User.school), selectinload(User.managed_campuses))
+        .where(~User.email.like(placeholder_address("%")))  # the roles anonymised tickets name
         .order_by(User.display_name, User.id)
     )
     if search.validate() and search.q.data:
@@ -205,6 +208,7 @@ def user_form(user_id: int | None = None):
         user=user,
         confirm=ConfirmForm(),
         tickets=ticket_count(user) if user else 0,
+        user_days=privacy_settings().user_days,
         invited=user is not None and is_invited(user),
     ), form_status(form)
 

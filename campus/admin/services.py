@@ -30,6 +30,7 @@ from campus.models import (
     utcnow,
 )
 from campus.permissions import can_administer, can_deactivate
+from campus.privacy.anonymise import is_placeholder_address, refuse_if_pseudonymised
 from campus.unit_of_work import record
 
 
@@ -147,14 +148,14 @@ def save_user(
     user: User | None = None,
     invite: bool = False,
 ) -> User:
-    """Create or edit a user with the placement their role needs.
-
-    A teacher belongs to one school; a campus manager to one or more campuses;
-    system-house staff and administrators to neither. A new user without a password
+    """Create or edit a user with the placement their role needs. A teacher belongs to one
+    school; a campus manager to one or more campuses; system-house staff and
+    administrators to neither. A new user without a password
     needs `invite`: the account gets no usable password and its owner an invitation
     mail (in this unit of work) with a link to set one.
     """
     _require_admin(actor)
+    refuse_if_pseudonymised(user)
     problems = ErrorCollector()
     email = normalize_email(email or "")
     display_name = _clean(display_name)
@@ -268,7 +269,7 @@ def _placement(user: User) -> str:
 
 
 def _looks_like_email(email: str) -> bool:
-    return is_plain_address(email)
+    return is_plain_address(email) and not is_placeholder_address(email)
 
 
 def set_user_active(actor: User, user: User, active: bool) -> None:
@@ -277,9 +278,8 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
     _require_admin(actor)
     if not active and not can_deactivate(actor, user):
         raise NotAllowed(_l("You cannot deactivate your own account."))
-    if active and user.pseudonymised_at is not None:
-        gone = _l("This account was pseudonymised: its data is gone. Please create a new one.")
-        raise Conflict(gone)
+    if active:
+        refuse_if_pseudonymised(user)
     if user.active == active:
         return
     user.active = active

@@ -18,12 +18,14 @@ from campus.api import bp
 from campus.api.auth import api_user
 from campus.api.errors import answers
 from campus.api.shapes import NewTicketSchema, TicketPageSchema, TicketQuery, page_args
+from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import Ticket, TicketEvent
 from campus.permissions import can_view_ticket, sees_internal, visible_tickets
 from campus.schemas import Text, TicketSchema, TicketWithEventsSchema
 from campus.tickets.actions import ACTIONS
 from campus.tickets.filing import report_ticket
+from campus.tickets.queries import counts_by_person
 from campus.tickets.workflow import Action
 from campus.unit_of_work import work
 
@@ -37,11 +39,18 @@ FILTERS = (
 
 @bp.get("/tickets")
 @bp.response(200, TicketPageSchema)
-@answers(400)
+@answers(400, 403)
 @bp.arguments(TicketQuery, location="query")
 def ticket_list(args):
     """Tickets this user may see"""
     page, per_page = page_args(args, default_per_page=25)
+    if not counts_by_person(api_user(), args.get("assignee_id"), args.get("status") or ""):
+        raise NotAllowed(
+            _l(
+                "Filtering by another person's tickets is possible for open tickets only "
+                "while figures per campus manager are switched off (co-determination)."
+            )
+        )
     query = visible_tickets(api_user(), select(Ticket))
     for name, column in FILTERS:
         if args.get(name) is not None:

@@ -18,14 +18,18 @@ from datetime import datetime
 from pathlib import Path
 
 from flask_babel import force_locale
-from sqlalchemy import String, case, delete, func, literal, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, case, delete, func, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
+from campus.exceptions import Conflict
 from campus.extensions import db
 from campus.labels import label
 from campus.models import (
     ApiToken,
     AuditEntry,
     Category,
+    EventKind,
     FaultAnalysis,
     Feedback,
     InboundMail,
@@ -47,6 +51,7 @@ ROLE_NAMES = {  # what a person is called once anonymised (the interface is Germ
     Role.SYSTEM_HOUSE: "Systemhaus",
     Role.ADMIN: "Verwaltung",
 }
+NAMED_IN_TEXT = (EventKind.ASSIGNED, EventKind.RELEASED)  # their text is a person's name
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - matches no password hash: nobody logs in
 
 
@@ -55,27 +60,46 @@ def placeholder_address(role: str) -> str:
 
 
 def placeholders(now: datetime) -> dict[str, int]:
-    """The placeholder user of each role (made once, inactive, never able to log in)."""
-    found = dict(
-        db.session.execute(
-            select(User.role, User.id).where(User.email.in_([placeholder_address(r) for r in Role]))
-        ).all()
-    )
+    """The placeholder user of each role (made once, inactive, never able to log in),
+    found by its address: an administrator cannot make or change one (admin/services)."""
+    addresses = {placeholder_address(r): str(r) for r in Role}
+
+    def found() -> dict[str, int]:
+        rows = db.session.execute(select(User.email, User.id).where(User.email.in_(addresses)))
+        return {addresses[email]: user_id for email, user_id in rows}
+
+    have = found()
     for role in Role:
-        if role not in found:
-            user = User(
-                email=placeholder_address(role),
-                display_name=ROLE_NAMES[role],
-                password_hash=UNUSABLE_PASSWORD,
-                role=role,
-                active=False,
-                deactivated_at=now,
-                pseudonymised_at=now,
-            )
-            db.session.add(user)
-            db.session.flush()
-            found[role] = user.id
-    return {str(role): user_id for role, user_id in found.items()}
+        if role in have:
+            continue
+        try:
+            with db.session.begin_nested():  # another run making it at the same moment
+                db.session.add(
+                    User(
+                        email=placeholder_address(role),
+                        display_name=ROLE_NAMES[role],
+                        password_hash=UNUSABLE_PASSWORD,
+                        role=role,
+                        active=False,
+                        deactivated_at=now,
+                        pseudonymised_at=now,
+                    )
+                )
+        except IntegrityError:
+            pass
+    return found()
+
+
+def is_placeholder_address(email: str) -> bool:
+    return (email or "").lower().endswith("@" + PLACEHOLDER_DOMAIN)
+
+
+def refuse_if_pseudonymised(user: User | None) -> None:
+    """A pseudonymised account (or a placeholder) is never edited or reactivated."""
+    if user is not None and (user.pseudonymised_at or is_placeholder_address(user.email)):
+        raise Conflict(
+            _l("This account was pseudonymised: its data is gone. Please create a new one.")
+        )
 
 
 def _as_placeholder(column, ids: dict[str, int]):
@@ -89,9 +113,13 @@ def category_titles() -> dict[str, str]:
         return {c.value: str(label("category", c)) for c in Category}
 
 
-def anonymise_tickets(ticket_ids: Sequence[int], now: datetime, upload_folder: str) -> int:
+def anonymise_tickets(
+    ticket_ids: Sequence[int], now: datetime, upload_folder: str, finished: bool = True
+) -> int:
     """Anonymise these tickets (the caller picked them: closed long enough, or a person's
-    on request). Returns how many photos were deleted. Flushes; the caller commits."""
+    on request). Returns how many photos were deleted. Flushes; the caller commits.
+    `finished=False` (an erased person's open tickets): people and texts go as well, but
+    the ticket is not marked, so that work goes on and retention takes what is added."""
     if not ticket_ids:
         return 0
     ids = placeholders(now)
@@ -105,7 +133,8 @@ def anonymise_tickets(ticket_ids: Sequence[int], now: datetime, upload_folder: s
             assignee_id=_as_placeholder(Ticket.assignee_id, ids),
             title=case(*[(Ticket.category == c, t) for c, t in titles.items()], else_="–"),
             description="",
-            anonymised_at=now,
+            room="",  # typed by the teacher: "Büro Frau X" would name her
+            anonymised_at=now if finished else None,
             version=Ticket.version + 1,
         )
         .execution_options(synchronize_session=False)
@@ -201,17 +230,12 @@ def pseudonymise_users(user_ids: Sequence[int], now: datetime) -> None:
 
 def _rewrite_texts(user_id: int, name: str, email: str, new_name: str) -> None:
     """The old name and address out of the audit trail, and the old name out of the
-    trails' "assigned to ..." lines, where they were written as text."""
+    trails' "assigned to ..." and "released from ..." lines, where they are the whole text
+    (never inside other people's words)."""
     marker = f"#{user_id}"
     db.session.execute(
         update(AuditEntry)
-        .where(AuditEntry.actor_id == user_id)
-        .values(actor_label=marker)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(AuditEntry)
-        .where(AuditEntry.actor_label == email)
+        .where(or_(AuditEntry.actor_id == user_id, AuditEntry.actor_label == email))
         .values(actor_label=marker)
         .execution_options(synchronize_session=False)
     )
@@ -221,17 +245,22 @@ def _rewrite_texts(user_id: int, name: str, email: str, new_name: str) -> None:
         .values(subject=marker)
         .execution_options(synchronize_session=False)
     )
+    written = f"<{email}>"  # as campus.audit.person() writes it: no other address matches
     for column in (AuditEntry.subject, AuditEntry.detail):
         db.session.execute(
             update(AuditEntry)
-            .where(column.contains(email, autoescape=True))
-            .values({column.key: func.replace(column, literal(email, String), marker)})
+            .where(column.contains(written, autoescape=True))
+            .values({column.key: func.replace(column, literal(written, String), marker)})
             .execution_options(synchronize_session=False)
         )
-    if len(name) >= 3:  # a name that short would match inside other words
-        db.session.execute(
-            update(TicketEvent)
-            .where(TicketEvent.text.contains(name, autoescape=True))
-            .values(text=func.replace(TicketEvent.text, literal(name, String), new_name))
-            .execution_options(synchronize_session=False)
-        )
+    db.session.execute(
+        update(TicketEvent)
+        .where(TicketEvent.kind.in_(NAMED_IN_TEXT), TicketEvent.text == name)
+        .values(text=new_name)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(InboundMail)
+        .where(or_(InboundMail.user_id == user_id, InboundMail.sender == email))
+        .execution_options(synchronize_session=False)
+    )

@@ -1,13 +1,16 @@
 """Erasing a person on request (GDPR Art. 17), with the same anonymisation as retention:
-the tickets they reported are anonymised at once (whatever their state: the fault stays
-in the queue under its category's name), they become their role wherever else they acted,
-and their account is pseudonymised. Every figure stays."""
+the account is deactivated as usual first (their open tickets go back to the queue, their
+visits leave the timetable), the tickets they reported are anonymised at once (an open
+one keeps going under its category's name, and retention takes what is added to it once
+it is closed), they become their role wherever else they acted, mails about their tickets
+go, and the account is pseudonymised. Every figure stays."""
 
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from campus.admin.services import set_user_active
 from campus.audit import audit
 from campus.exceptions import Conflict, NotAllowed
 from campus.extensions import db
@@ -16,6 +19,8 @@ from campus.models import (
     Article,
     AuditAction,
     FaultAnalysis,
+    Mail,
+    MailStatus,
     SiteVisit,
     Ticket,
     TicketEvent,
@@ -24,12 +29,14 @@ from campus.models import (
 )
 from campus.permissions import can_administer, can_deactivate
 from campus.privacy.anonymise import (
-    PLACEHOLDER_DOMAIN,
     anonymise_tickets,
+    is_placeholder_address,
     placeholders,
     pseudonymise_users,
 )
-from campus.privacy.retention import BATCH
+from campus.privacy.retention import BATCH, ENDED
+
+FINISHED_MAILS = (MailStatus.SENT, MailStatus.BUNDLED, MailStatus.FAILED)
 
 
 def erase_person(actor: User, person: User, upload_folder: str, now: datetime | None = None) -> int:
@@ -39,20 +46,32 @@ def erase_person(actor: User, person: User, upload_folder: str, now: datetime | 
         raise NotAllowed(_l("Only administrators may erase a person."))
     if not can_deactivate(actor, person):
         raise Conflict(_l("You cannot erase your own account."))
-    if person.email.endswith("@" + PLACEHOLDER_DOMAIN) or person.pseudonymised_at:
+    if is_placeholder_address(person.email) or person.pseudonymised_at:
         raise Conflict(_l("This account holds no personal data any more."))
     now = now or utcnow()
     user_id = person.id
-    reported = list(db.session.scalars(select(Ticket.id).where(Ticket.reporter_id == user_id)))
-    for start in range(0, len(reported), BATCH):
-        anonymise_tickets(reported[start : start + BATCH], now, upload_folder)
     stand_in = placeholders(now)[str(person.role)]
+    set_user_active(actor, person, False)  # releases tickets, leaves the timetable
+    person.managed_campuses = []
+    db.session.flush()
+    # mails about what they did (they name them and quote them), before they become a role
+    acted_on = select(TicketEvent.ticket_id).where(TicketEvent.actor_id == user_id)
+    db.session.execute(
+        delete(Mail)
+        .where(Mail.status.in_(FINISHED_MAILS), Mail.ticket_id.in_(acted_on))
+        .execution_options(synchronize_session=False)
+    )
+    reported = db.session.execute(
+        select(Ticket.id, Ticket.status).where(Ticket.reporter_id == user_id)
+    ).all()
+    for finished in (True, False):
+        ids = [i for i, status in reported if (status in ENDED) == finished]
+        for start in range(0, len(ids), BATCH):
+            anonymise_tickets(ids[start : start + BATCH], now, upload_folder, finished=finished)
     for statement in (
         update(TicketEvent).where(TicketEvent.actor_id == user_id).values(actor_id=stand_in),
         update(FaultAnalysis).where(FaultAnalysis.author_id == user_id).values(author_id=stand_in),
         update(Article).where(Article.created_by_id == user_id).values(created_by_id=stand_in),
-        # open tickets they had are free for others; the level-1 figures keep their id
-        update(Ticket).where(Ticket.assignee_id == user_id).values(assignee_id=None),
         delete(SiteVisit).where(SiteVisit.manager_id == user_id),
         delete(Absence).where(Absence.manager_id == user_id),
     ):

@@ -53,7 +53,8 @@ class ManagerFiguresForm(FlaskForm):
         render_kw={"rows": 3},
         description=_l(
             "Required to switch them on, for example: agreement of the staff council of "
-            "1 September 2026. Kept in the audit trail."
+            "1 September 2026. Kept in the audit trail, and shown on the public privacy "
+            "page: please name no one."
         ),
     )
 

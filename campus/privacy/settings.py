@@ -2,7 +2,8 @@
 `privacy_settings()` (the stored row, or the defaults when none was saved yet); changed
 only by administrators, each change in the audit trail."""
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -19,6 +20,7 @@ SETTINGS_ID = 1
 REASON_MIN = 20  # a reason is a sentence, not "ok"
 REASON_MAX = 2000
 _CACHE = "campus_manager_figures"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 def privacy_settings() -> PrivacySettings:
@@ -38,19 +40,28 @@ def privacy_settings() -> PrivacySettings:
     )
 
 
-def manager_figures_allowed() -> bool:
-    """Figures per named campus manager may be shown (reports, exports, API). Read once
-    per request."""
+def manager_figures_since() -> date | None:
+    """The first day figures per named campus manager may show (the day they were switched
+    on, Berlin time; the earliest day if no day was recorded), or None while they are off.
+    Read once per request."""
     if has_app_context() and _CACHE in g:
         return g.get(_CACHE)
-    allowed = bool(
-        db.session.scalar(
-            db.select(PrivacySettings.manager_figures).where(PrivacySettings.id == SETTINGS_ID)
+    row = db.session.execute(
+        db.select(PrivacySettings.manager_figures, PrivacySettings.manager_figures_at).where(
+            PrivacySettings.id == SETTINGS_ID
         )
-    )
+    ).first()
+    since = None
+    if row is not None and row[0]:
+        since = row[1].astimezone(BERLIN).date() if row[1] is not None else date.min
     if has_app_context():
-        setattr(g, _CACHE, allowed)
-    return allowed
+        setattr(g, _CACHE, since)
+    return since
+
+
+def manager_figures_allowed() -> bool:
+    """Figures per named campus manager may be shown (reports, exports, API)."""
+    return manager_figures_since() is not None
 
 
 def _stored() -> PrivacySettings:

@@ -88,7 +88,7 @@ def counts() -> dict[str, int]:
         select(
             number(select(func.count(Campus.id))),
             number(select(func.count(School.id))),
-            number(select(func.count(User.id))),
+            number(select(func.count(User.id)).where(User.pseudonymised_at.is_(None))),
             number(select(func.count(Device.id))),
             number(tickets_on_record_query()),
         )

@@ -18,7 +18,7 @@ from campus.models.report import (
     bucket_columns,
     report_days,
 )
-from campus.privacy.settings import manager_figures_allowed
+from campus.privacy.settings import manager_figures_allowed, manager_figures_since
 from campus.reports.period import Period, today_in_berlin
 
 TIME_FIGURES = ("first_response", "resolution", "level2")
@@ -41,16 +41,18 @@ class ManagerFiguresOff(NotAllowed):
     """Figures per named campus manager are switched off (co-determination)."""
 
 
-def refuse_manager_figures() -> None:
+def refuse_manager_figures() -> date:
     """Every figure per campus manager is read through here: refused while switched off,
-    whatever page, download or API asks."""
-    if not manager_figures_allowed():
+    whatever page, download or API asks; counted from the day it was switched on."""
+    since = manager_figures_since()
+    if since is None:
         raise ManagerFiguresOff(
             _l(
                 "Figures per campus manager are switched off (co-determination). An "
                 "administrator can switch them on under Administration, Privacy."
             )
         )
+    return since
 
 
 def report_groupings() -> tuple[str, ...]:
@@ -142,7 +144,10 @@ def summed(
     is 'YYYY-MM': the database sums per day row (a month row is its 1st), this adds the
     rows of each month up, a few dozen at most."""
     if group_by == "manager":
-        refuse_manager_figures()
+        since = refuse_manager_figures()
+        if period.last < since:
+            return {}
+        period = Period(max(period.first, since), period.last)  # from the agreement on
     width = len(VALUE_COLUMNS if columns is None else columns)
     today = today_in_berlin()
     add, subtract = period.fact_ranges(today)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from campus.extensions import db
 from campus.formhelpers import db_int, optional_int
 from campus.models import (
+    OPEN_STATUSES,
     Campus,
     Category,
     Device,
@@ -31,6 +32,7 @@ from campus.permissions import (
     visible_tickets,
     works_at_level_two,
 )
+from campus.privacy.settings import manager_figures_allowed
 from campus.timetable.schedule import BERLIN
 
 SORTS = ("impact", "age", "newest")
@@ -224,6 +226,14 @@ def same_model_history(user: User, device: Device, limit: int = 10) -> list:
     )
 
 
+def counts_by_person(user: User, assignee, status) -> bool:
+    """Filtering by another person's tickets beyond those open now would count their work:
+    only while figures per campus manager are switched on."""
+    other = optional_int(str(assignee)) not in (None, user.id)
+    still_open = status == "open" or status in {s.value for s in OPEN_STATUSES}
+    return not other or still_open or manager_figures_allowed()
+
+
 def filter_from_args(args, user: User) -> TicketFilter:
     """The filter a queue URL asks for; no arguments at all give the role's default view
     (a page link of the default view carries only its position)."""
@@ -234,6 +244,8 @@ def filter_from_args(args, user: User) -> TicketFilter:
     level = args.get("level", type=db_int)
     older = args.get("older", type=db_int)
     assignee = args.get("assignee", "")
+    if not counts_by_person(user, assignee, status):
+        assignee = ""  # who holds what now, yes; what someone finished, not (co-determination)
     # Only what the query understands: a value it would ignore is no filter (and no chip).
     return TicketFilter(
         status=status if status == "open" or status in STATUSES else "",

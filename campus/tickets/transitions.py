@@ -77,6 +77,8 @@ def _refusal(actor: User, ticket: Ticket, action: Action, sides: set[Side]):
 
 
 def _authorize(actor: User | None, ticket: Ticket, action: Action) -> tuple[Rule, set[Side]]:
+    if ticket.anonymised_at is not None:  # its history is gone for good: nothing is added
+        raise Conflict(_l("This ticket was anonymised: nothing can be added to it."))
     sides = {Side.SYSTEM} if actor is None else sides_of(actor, ticket)
     rule = rule_for(action, sides, ticket.status, ticket.level)
     if rule is None:
@@ -144,6 +146,8 @@ def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) 
     """What the ticket page offers `actor` now: the table's actions, minus those whose own
     condition already rules them out (a reopen after the deadline)."""
     now = now or utcnow()
+    if ticket.anonymised_at is not None:
+        return []
     actions = actions_for(sides_of(actor, ticket), ticket.status, ticket.level)
     if Action.REOPEN in actions and not reopen_window_open(ticket, now):
         actions.remove(Action.REOPEN)

@@ -19,7 +19,7 @@ def test_teachers_and_system_house_may_not_read_reports(world, as_user, role):
         assert browser.get(path).status_code == 403, path
 
 
-def test_admin_reads_the_summary_sentence_and_every_breakdown(march, as_user):  # noqa: F811
+def test_admin_reads_the_summary_sentence_and_every_breakdown(march, as_user, manager_figures):  # noqa: F811
     page = as_user(march.admin).get(f"/reports/?{MARCH_ARGS}")
     assert page.status_code == 200
     assert "14\xa0% von 7 erfassten Störungen" in page.text  # 1 of 7, cancelled D apart
