@@ -18,7 +18,22 @@ from sqlalchemy import inspect as sa_inspect
 logger = logging.getLogger("campus.requests")
 
 
-class JsonLines(logging.Formatter):
+# What a database server writes about the values of a failed statement (PostgreSQL:
+# "DETAIL:  Failing row contains (...)", "Key (email)=(...) already exists"): the
+# parameters are hidden by SQLAlchemy (hide_parameters), these lines by the formatters.
+_VALUES = re.compile(r"^DETAIL:.*$|Key \(.*?\)=\(.*?\)", re.MULTILINE)
+
+
+def scrub(text: str) -> str:
+    return _VALUES.sub("[values hidden]", text)
+
+
+class TextLines(logging.Formatter):
+    def formatException(self, ei) -> str:
+        return scrub(super().formatException(ei))
+
+
+class JsonLines(TextLines):
     def format(self, record: logging.LogRecord) -> str:
         data = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
@@ -37,7 +52,7 @@ def init_logging(app: Flask) -> None:
     if app.config.get("LOG_FORMAT") == "json":
         handler.setFormatter(JsonLines())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+        handler.setFormatter(TextLines("%(asctime)s %(levelname)s %(name)s %(message)s"))
     campus_logger = logging.getLogger("campus")
     campus_logger.handlers = [handler]
     campus_logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
