@@ -189,8 +189,9 @@ def test_database_errors_show_no_values(app, world):
     import logging
 
     handler = logging.getLogger("campus").handlers[0]
+    failure = (error.type, error.value, error.tb)
     logged = handler.format(
-        logging.LogRecord("campus", logging.ERROR, __file__, 1, "failed", None, (error.type, error.value, error.tb))
+        logging.LogRecord("campus", logging.ERROR, __file__, 1, "failed", None, failure)
     )
     assert "INSERT INTO users" in logged
     assert world.teacher.email not in logged
