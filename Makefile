@@ -34,8 +34,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
-translations: $(VENV)/.installed
-	$(BIN)/pybabel -q compile -d campus/translations -D messages
+# Compiled only when a catalog changed, so that several runs (make test and
+# make test-postgres side by side in .ci/run) never write a catalog another one reads.
+CATALOGS := $(wildcard campus/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+
+campus/translations/%/LC_MESSAGES/messages.mo: campus/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel -q compile -d campus/translations -D messages -l $*
 
 db-upgrade: $(VENV)/.installed
 	$(BIN)/flask db upgrade

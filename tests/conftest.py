@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a fresh database, a client, and factories that use the services."""
 
+import os
 import re
 from itertools import count
 from pathlib import Path
@@ -19,12 +20,19 @@ PASSWORD = "correct-horse-battery"
 
 
 def pytest_sessionstart(session):
-    """Compile the catalogs so tests see the committed .po files, even without make."""
+    """Compile the catalogs so tests see the committed .po files, even without make: only
+    where a catalog changed, and by replacing the file whole, so that another test run
+    side by side (.ci/run runs SQLite and PostgreSQL at once) never reads half a file."""
     for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        with po_path.with_suffix(".mo").open("wb") as mo_file:
+        partial = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+        with partial.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.replace(partial, mo_path)
 
 
 @pytest.fixture
