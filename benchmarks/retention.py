@@ -44,7 +44,8 @@ def main() -> None:
     from campus.privacy.retention import run_retention
     from campus.reports.export import row_to_dict
     from campus.reports.period import Period, today_in_berlin
-    from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
+    from campus.reports.queries import Scope, first_level_resolution_rate
+    from campus.reports.sums import GROUPINGS
 
     app = create_app()
     with app.app_context():

@@ -84,9 +84,7 @@ def privacy_dry_run():
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 @admin_required
 def erase_user(user_id: int):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = db.get_or_404(User, user_id)
     form = EraseForm()
     if form.validate_on_submit():
         if normalize_email(form.confirm.data or "") != person.email:

@@ -27,7 +27,8 @@ from campus.permissions import can_read_reports, report_campus_ids, visible_devi
 from campus.reports.export import COUNT_FIELDS, RATE_FIELDS, row_to_dict
 from campus.reports.forms import PeriodForm
 from campus.reports.period import today_in_berlin
-from campus.reports.queries import GROUPINGS, TIME_FIGURES, Scope, first_level_resolution_rate
+from campus.reports.queries import TIME_FIGURES, Scope, first_level_resolution_rate
+from campus.reports.sums import GROUPINGS
 from campus.schemas import MeSchema, Shape
 
 

@@ -45,7 +45,7 @@ from campus.privacy.anonymise import (
     delete_photos,
     pseudonymise_users,
 )
-from campus.privacy.settings import SETTINGS_ID, privacy_settings
+from campus.privacy.settings import SETTINGS_ID, privacy_settings, stored_settings
 from campus.unit_of_work import work
 
 BATCH = 500
@@ -208,9 +208,7 @@ def run_retention(
                     statement.execution_options(synchronize_session=False)
                 ).rowcount
                 setattr(done, name, getattr(done, name) + max(changed, 0))
-        settings = privacy_settings()
-        if settings not in db.session:
-            db.session.add(settings)
+        settings = stored_settings()
         settings.last_run_at = now
         settings.last_run_summary = done.to_json()
     return done

@@ -64,7 +64,8 @@ def manager_figures_allowed() -> bool:
     return manager_figures_since() is not None
 
 
-def _stored() -> PrivacySettings:
+def stored_settings() -> PrivacySettings:
+    """The settings row to change (added to the session if none was saved yet)."""
     settings = privacy_settings()
     if settings not in db.session:
         db.session.add(settings)
@@ -99,7 +100,7 @@ def save_retention(actor: User, **days: str | int) -> PrivacySettings:
             )
         values[name] = value
     problems.raise_if_any()
-    settings = _stored()
+    settings = stored_settings()
     changed = {n: v for n, v in values.items() if getattr(settings, n) != v}
     for name, value in values.items():
         setattr(settings, name, value)
@@ -132,7 +133,7 @@ def set_manager_figures(
         problems = ErrorCollector()
         problems.add("reason", _l("The text is too long."))
         problems.raise_if_any()
-    settings = _stored()
+    settings = stored_settings()
     if settings.manager_figures == on and (not on or settings.manager_figures_reason == reason):
         return settings
     settings.manager_figures = on

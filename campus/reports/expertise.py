@@ -7,13 +7,13 @@ Uses count in the reader's campuses; articles are shared by the whole city.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, case, func, literal, literal_column, select, union_all
 
 from campus.extensions import db
 from campus.models import Article, ArticleStatus, ArticleUse
-from campus.reports.period import Period, berlin_midnight
+from campus.reports.period import Period, whole_month
 from campus.reports.sums import Scope
 from campus.reports.trend import MonthChart
 
@@ -58,9 +58,8 @@ def _month_of(column, ends: list) -> ColumnElement:
 
 
 def _clipped(key: str, start: datetime, end: datetime) -> bool:
-    first = date(int(key[:4]), int(key[5:7]), 1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return start > berlin_midnight(first) or end < berlin_midnight(following)
+    month_start, month_end = whole_month(key)
+    return start > month_start or end < month_end
 
 
 def expertise(period: Period, scope: Scope, chart: MonthChart) -> Expertise:

@@ -95,6 +95,13 @@ class Period:
         return add, subtract
 
 
+def whole_month(key: str) -> tuple[datetime, datetime]:
+    """The calendar month "YYYY-MM" from its first midnight to the next month's (Berlin)."""
+    first = date(int(key[:4]), int(key[5:7]), 1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return berlin_midnight(first), berlin_midnight(following)
+
+
 def today_in_berlin(now: datetime | None = None) -> date:
     return (now or datetime.now(UTC)).astimezone(BERLIN).date()
 

@@ -27,8 +27,6 @@ from campus.models.report import BUCKET_BOUNDS, COUNTS
 from campus.reports.period import Period
 from campus.reports.sums import NONE_KEY, TIME_FIGURES, Scope, summed
 
-GROUPINGS = ("campus", "school", "manager", "device_type", "category", "month")
-
 
 @dataclass
 class TimeStats:

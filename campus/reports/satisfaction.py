@@ -10,13 +10,13 @@ by whole months of at least MIN_ANSWERS answers of one school.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, literal_column, select
 
 from campus.extensions import db
 from campus.models import Campus, Feedback, School
-from campus.reports.period import Period, berlin_midnight
+from campus.reports.period import Period, whole_month
 from campus.reports.sums import Scope
 from campus.reports.trend import running_month
 
@@ -56,9 +56,7 @@ def counted_months(period: Period, now: datetime) -> list[tuple[str, datetime, d
     for key, _start, _end in period.months():
         if key >= running:
             break
-        year, month = int(key[:4]), int(key[5:7])
-        following = date(year + month // 12, month % 12 + 1, 1)
-        months.append((key, berlin_midnight(date(year, month, 1)), berlin_midnight(following)))
+        months.append((key, *whole_month(key)))
     return months
 
 

@@ -55,10 +55,14 @@ def refuse_manager_figures() -> date:
     return since
 
 
+GROUPINGS = ("campus", "school", "manager", "device_type", "category", "month")
+
+
 def report_groupings() -> tuple[str, ...]:
     """The groupings a reader may ask for: without "manager" while it is switched off."""
-    groupings = ("campus", "school", "manager", "device_type", "category", "month")
-    return groupings if manager_figures_allowed() else tuple(g for g in groupings if g != "manager")
+    if manager_figures_allowed():
+        return GROUPINGS
+    return tuple(g for g in GROUPINGS if g != "manager")
 
 
 # --- building blocks -----------------------------------------------------------

@@ -24,7 +24,8 @@ from campus.privacy.retention import last_run, run_retention
 from campus.reports.export import row_to_dict
 from campus.reports.facts import rebuild_facts
 from campus.reports.period import Period, today_in_berlin
-from campus.reports.queries import GROUPINGS, Scope, first_level_resolution_rate
+from campus.reports.queries import Scope, first_level_resolution_rate
+from campus.reports.sums import GROUPINGS
 from campus.tickets import services
 from campus.tickets.feedback import give_feedback
 
