@@ -89,6 +89,10 @@ def register_extensions(app: Flask) -> None:
         )
     limiter.init_app(app)
 
+    from campus.sso import providers as sso_providers
+
+    sso_providers.init_app(app)  # the school accounts' providers (OIDC_PROVIDERS)
+
 
 def register_event_handlers(app: Flask) -> None:
     from campus.handlers import handlers
@@ -102,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.admin import privacy_routes as _privacy  # noqa: F401 - on the admin blueprint
     from campus.admin import report_routes as _reports  # noqa: F401 - on the admin blueprint
     from campus.admin import routes as admin_routes
+    from campus.admin import sso_routes as _sign_in  # noqa: F401 - on the admin blueprint
     from campus.admin import survey_routes as _surveys  # noqa: F401 - on the admin blueprint
     from campus.admin import webhook_routes as _webhooks  # noqa: F401 - on the admin blueprint
     from campus.api import init_api
@@ -114,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.main import routes as main_routes
     from campus.privacy import routes as privacy_routes
     from campus.reports import routes as report_routes
+    from campus.sso import routes as sso_routes
     from campus.surveys import routes as survey_routes
     from campus.tickets import lists as _lists  # noqa: F401 - routes on the tickets blueprint
     from campus.tickets import report_page as _report_page  # noqa: F401
@@ -135,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_routes.bp)
     app.register_blueprint(knowledge_routes.bp)
     app.register_blueprint(privacy_routes.bp)
+    app.register_blueprint(sso_routes.bp)
 
 
 def register_assets(app: Flask) -> None:
@@ -264,6 +271,7 @@ def register_commands(app: Flask) -> None:
     from campus.cli import campus_cli
     from campus.knowledge import cli as _knowledge_cli  # noqa: F401  (adds its command)
     from campus.privacy import cli as _privacy_cli  # noqa: F401  (adds its command)
+    from campus.sso import cli as _sso_cli  # noqa: F401  (adds its command)
 
     app.cli.add_command(campus_cli)
 

@@ -60,6 +60,7 @@ PERIODIC = (
     Periodic("tickets.housekeeping", timedelta(hours=1)),
     Periodic("timetable.refresh", timedelta(hours=6)),
     Periodic("privacy.retention", timedelta(days=1)),
+    Periodic("sso.sync", timedelta(days=1)),
 )
 
 

@@ -116,6 +116,9 @@ AUDIT_LABELS = {
     "data_exported": _l("Personal data downloaded"),
     "privacy_changed": _l("Privacy settings changed"),
     "person_erased": _l("Person erased on request"),
+    "sso_linked": _l("School account linked"),
+    "sso_unlinked": _l("School account unlinked"),
+    "sign_in_changed": _l("Sign-in settings changed"),
 }
 
 MAIL_STATUS_LABELS = {

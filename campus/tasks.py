@@ -90,3 +90,11 @@ def retention() -> None:
     from campus.privacy.retention import run_retention
 
     run_retention(current_app.config["UPLOAD_FOLDER"])
+
+
+@job("sso.sync")
+def sso_sync() -> None:
+    """Deactivate accounts whose person the provider removed (campus/sso/sync.py)."""
+    from campus.sso.sync import sync_accounts
+
+    sync_accounts()

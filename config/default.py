@@ -126,3 +126,8 @@ VISIT_PLAN_DAYS = 84
 # beauftragte der Stadt Dortmund, datenschutz@stadt.example, 0231 50-12345". None: the
 # page asks readers to turn to the school board's administration of Campus.
 PRIVACY_CONTACT = None
+
+# Sign-in with the school's account (OpenID Connect, campus/sso/): a JSON list of
+# providers, each {"name", "label", "issuer", "client_id", "client_secret", ...}; the
+# README lists every key. Empty: passwords only.
+OIDC_PROVIDERS: list[dict] = []

@@ -14,6 +14,7 @@ from campus import create_app
 from campus.admin.services import save_campus, save_school, save_user, system_actor
 from campus.extensions import db
 from campus.models import Role
+from tests.oidc_provider import idp, oidc_provider  # noqa: F401 - fixtures for every test
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "campus" / "translations"
 PASSWORD = "correct-horse-battery"
@@ -36,9 +37,19 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture
-def app(tmp_path):
+def app_config() -> dict:
+    """Settings for `app` beyond the testing ones; a module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
     app = create_app(
-        {"UPLOAD_FOLDER": str(tmp_path / "uploads"), "MAIL_FOLDER": str(tmp_path / "mails")}
+        {
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "MAIL_FOLDER": str(tmp_path / "mails"),
+            **app_config,
+        }
     )
 
     def _fresh_request_globals():

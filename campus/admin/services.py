@@ -203,7 +203,7 @@ def save_user(
     # not; a new invitation goes out only to an active one.
     respent = not created and not password and is_invited(user) and user.email != email
     invited = not password and (created or (respent and user.active))
-    before = None if created else _placement(user)
+    before = None if created else placement_text(user)
     if user is None:
         user = User(email=email, display_name=display_name, role=role)
         db.session.add(user)
@@ -220,7 +220,7 @@ def save_user(
     user.school = school
     user.managed_campuses = campuses
     db.session.flush()
-    after = _placement(user)
+    after = placement_text(user)
     if created:
         audit(AuditAction.USER_CREATED, actor=actor, subject=person(user), detail=after)
     elif before != after:
@@ -259,7 +259,7 @@ def resend_invitation(actor: User, user: User) -> None:
     send_invitation(actor, user)
 
 
-def _placement(user: User) -> str:
+def placement_text(user: User) -> str:
     """Role and where the user belongs, for the audit trail."""
     if user.role == Role.TEACHER and user.school is not None:
         return f"{user.role}, {user.school.name}"

@@ -23,6 +23,7 @@ from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
 from campus.models import AuditAction, Mail, User, normalize_email, utcnow
+from campus.sso.settings import password_allowed
 from campus.urls import external_url
 
 RESET_PAUSE = timedelta(minutes=2)  # one reset mail per account in this time at most
@@ -70,8 +71,8 @@ def send_invitation(actor: User, user: User, now: datetime | None = None) -> Non
 
 
 def request_reset(email: str, now: datetime | None = None) -> None:
-    """Write a reset mail if an active account has this address; otherwise nothing. The
-    caller answers the same either way."""
+    """Write a reset mail if an active account has this address and may sign in with a
+    password; otherwise nothing. The caller answers the same either way."""
     now = now or utcnow()
     user = db.session.scalar(select(User).where(User.email == normalize_email(email or "")))
     recent = db.session.scalar(
@@ -81,7 +82,7 @@ def request_reset(email: str, now: datetime | None = None) -> None:
             Mail.created_at >= now - RESET_PAUSE,
         )
     )
-    if user is None or not user.active or recent:
+    if user is None or not user.active or recent or not password_allowed(user):
         # Nobody (or one is on its way: no mail bombing through this form). The same
         # work as for a real mail, so that the time taken does not tell either.
         _reset_mail(User(email="nobody@campus.invalid", display_name="", password_hash=""))

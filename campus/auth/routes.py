@@ -33,8 +33,13 @@ from campus.extensions import db, limiter
 from campus.formhelpers import form_status
 from campus.mail import links
 from campus.models import ApiToken, AuditAction, normalize_email
+from campus.sso.providers import provider, providers
+from campus.sso.settings import password_allowed, passwords_for_all
 from campus.unit_of_work import work
 from campus.urls import local_path
+
+SSO_PROVIDER = "sso_provider"  # this login came through that provider (campus/sso/)
+SSO_SIGNED_OUT = "sso_signed_out"  # logged out: offer that provider's end-session
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -56,8 +61,10 @@ def login():
                     minutes=max(1, round(wait / 60)),
                 )
             )
-            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
+            return login_page(form, status=429)[0], 429, {"Retry-After": str(wait)}
         user = check_credentials(email, form.password.data)
+        if user is not None and not password_allowed(user):
+            user = None  # the school account only: the same answer as a wrong password
         if user is not None:
             with work(form) as attempt:
                 record_login(user)
@@ -81,8 +88,30 @@ def login():
                         actor_label=normalize_email(email),
                         detail=f"{locked} s",
                     )
-            form.password.errors.append(_("Email or password is not correct."))
-    return render_template("auth/login.html", form=form), form_status(form)
+            form.password.errors.append(
+                _("Email or password is not correct.")
+                if passwords_for_all()
+                else _(
+                    "Email or password is not correct. Only the administration signs in with "
+                    "a password here; everyone else with the school account."
+                )
+            )
+    return login_page(form, status=form_status(form))
+
+
+def login_page(form: LoginForm | None = None, sso_error: str | None = None, status: int = 200):
+    """The login page: the school account's button(s), the password form (folded away
+    when only administrators use passwords), and after logging out the offer to log out
+    at the school account too."""
+    signed_out = provider(session.pop(SSO_SIGNED_OUT, None) or "")
+    return render_template(
+        "auth/login.html",
+        form=form or LoginForm(formdata=None),
+        providers=providers(),
+        passwords_for_all=passwords_for_all(),
+        sso_error=sso_error,
+        signed_out=signed_out,
+    ), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -91,8 +120,11 @@ def logout():
     with work():
         end_session(current_user)  # for good: a copied cookie no longer works
         audit(AuditAction.LOGOUT, actor=current_user)
+    signed_in_with = session.get(SSO_PROVIDER)
     logout_user()
     session.clear()
+    if provider(signed_in_with or "") is not None:
+        session[SSO_SIGNED_OUT] = signed_in_with  # the login page offers its end-session
     flash(_("You have been logged out."), "info")
     response = redirect(url_for("auth.login"))
     # The day plan's offline copy (campus/static/sw.js) goes with the login.

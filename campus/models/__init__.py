@@ -16,6 +16,7 @@ from campus.models.mail import InboundMail, Mail, MailPreference, MailStatus
 from campus.models.org import Campus, School, campus_managers
 from campus.models.privacy import PrivacySettings
 from campus.models.report import ReportSettings, report_days
+from campus.models.sso import SignInSettings, SsoLink
 from campus.models.survey import Survey, SurveyQuestion, SurveySeen, SurveyTally
 from campus.models.ticket import (
     OPEN_STATUSES,
@@ -83,7 +84,9 @@ __all__ = [
     "Role",
     "Room",
     "School",
+    "SignInSettings",
     "SiteVisit",
+    "SsoLink",
     "Survey",
     "SurveyQuestion",
     "SurveySeen",

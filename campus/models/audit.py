@@ -32,6 +32,9 @@ class AuditAction(StrEnum):
     PRIVACY_CHANGED = "privacy_changed"  # retention periods, manager figures on or off
     PERSON_ERASED = "person_erased"  # on request (GDPR Art. 17)
     DATA_EXPORTED = "data_exported"  # a person's data (Art. 15), by herself or an admin
+    SSO_LINKED = "sso_linked"  # an account linked with a provider's subject
+    SSO_UNLINKED = "sso_unlinked"
+    SIGN_IN_CHANGED = "sign_in_changed"  # passwords for everyone, or administrators only
 
 
 class AuditEntry(Base):

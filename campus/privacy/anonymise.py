@@ -37,6 +37,7 @@ from campus.models import (
     Mail,
     MailPreference,
     Role,
+    SsoLink,
     Ticket,
     TicketEvent,
     TicketPhoto,
@@ -220,6 +221,7 @@ def pseudonymise_users(user_ids: Sequence[int], now: datetime) -> None:
         (LoginSession, LoginSession.user_id),
         (MailPreference, MailPreference.user_id),
         (Mail, Mail.user_id),
+        (SsoLink, SsoLink.user_id),  # the school account's id and refresh token
     ):
         db.session.execute(
             delete(model).where(column.in_(user_ids)).execution_options(synchronize_session=False)

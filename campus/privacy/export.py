@@ -56,6 +56,7 @@ def personal_data(user: User, now: datetime | None = None) -> dict:
         "tickets_assigned": _assigned(user),
         "api_tokens": account.tokens(user),
         "login_sessions": account.sessions(user),
+        "school_accounts": account.school_accounts(user),
         "mail_preferences": account.preferences(user),
         "mails_to_you": account.mails(user),
         "mails_from_you": account.inbound(user),

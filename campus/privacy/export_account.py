@@ -19,6 +19,7 @@ from campus.models import (
     MailPreference,
     School,
     SiteVisit,
+    SsoLink,
     Survey,
     SurveySeen,
     Ticket,
@@ -64,6 +65,24 @@ def sessions(user: User) -> list[dict]:
         .order_by(LoginSession.created_at, LoginSession.id)
     )
     return [{"created_at": iso(began), "ended_at": iso(ended)} for began, ended in rows]
+
+
+def school_accounts(user: User) -> list[dict]:
+    """Links with a school account: the provider and since when; the provider's id for
+    the person (subject) too, as Campus stores it. The refresh token stays out."""
+    records = db.session.scalars(
+        select(SsoLink).where(SsoLink.user_id == user.id).order_by(SsoLink.id)
+    )
+    return [
+        {
+            "provider": link.provider,
+            "subject": link.subject,
+            "linked_at": iso(link.linked_at),
+            "last_login_at": iso(link.last_login_at),
+            "removed_at": iso(link.removed_at),
+        }
+        for link in records
+    ]
 
 
 def preferences(user: User) -> dict:

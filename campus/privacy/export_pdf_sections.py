@@ -135,6 +135,16 @@ def _account(pdf: Document, data: dict) -> None:
         [[when(s["created_at"]), when(s["ended_at"])] for s in data["login_sessions"]],
         (90, 90),
     )
+    if data["school_accounts"]:
+        pdf.heading(_("School account"))
+        pdf.grid(
+            [_("Provider"), _("Id at the provider"), _("Linked"), _("Last sign-in")],
+            [
+                [a["provider"], a["subject"], when(a["linked_at"]), when(a["last_login_at"])]
+                for a in data["school_accounts"]
+            ],
+            (30, 70, 40, 40),
+        )
 
 
 def _mail(pdf: Document, data: dict) -> None:
