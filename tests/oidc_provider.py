@@ -321,6 +321,10 @@ class OidcProvider:
         def discovery():
             return jsonify(self._metadata())
 
+        @app.get("/favicon.ico")
+        def favicon():  # browsers ask for one; a 404 would show as a console error
+            return "", 204
+
         @app.get("/jwks")
         def jwks():
             return jsonify(KeySet([self._key]).as_dict(private=False))

@@ -104,9 +104,12 @@ def login_page(form: LoginForm | None = None, sso_error: str | None = None, stat
     when only administrators use passwords), and after logging out the offer to log out
     at the school account too."""
     signed_out = provider(session.pop(SSO_SIGNED_OUT, None) or "")
+    form = form or LoginForm(formdata=None)
+    if providers():  # the school account's button comes first: no keyboard popping up
+        form.email.render_kw = {k: v for k, v in form.email.render_kw.items() if k != "autofocus"}
     return render_template(
         "auth/login.html",
-        form=form or LoginForm(formdata=None),
+        form=form,
         providers=providers(),
         passwords_for_all=passwords_for_all(),
         sso_error=sso_error,
@@ -125,7 +128,8 @@ def logout():
     session.clear()
     if provider(signed_in_with or "") is not None:
         session[SSO_SIGNED_OUT] = signed_in_with  # the login page offers its end-session
-    flash(_("You have been logged out."), "info")
+    else:
+        flash(_("You have been logged out."), "info")
     response = redirect(url_for("auth.login"))
     # The day plan's offline copy (campus/static/sw.js) goes with the login.
     response.headers["Clear-Site-Data"] = '"cache", "storage"'

@@ -44,6 +44,14 @@ def linked_ids(user_ids: list[int]) -> set[int]:
     )
 
 
+def links_of(user: User) -> dict[str, SsoLink]:
+    """A person's links by provider name."""
+    return {
+        link.provider: link
+        for link in db.session.scalars(select(SsoLink).where(SsoLink.user_id == user.id))
+    }
+
+
 def unlink(actor: User, link: SsoLink) -> None:
     """The account no longer signs in through this provider (a wrong link, a person who
     left); the next sign-in there links anew (by a verified address) or creates no one

@@ -3,15 +3,26 @@ PKCE, `state` and `nonce`; Authlib checks the ID token's signature and claims), 
 account from the profile page, and the provider's end-session page after logging out."""
 
 import logging
+from urllib.parse import urlsplit
 
 import requests
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from joserfc.errors import JoseError
 
+from campus import CSP
 from campus.audit import audit
 from campus.auth.routes import SSO_PROVIDER, login_page
 from campus.auth.services import record_login
@@ -206,14 +217,30 @@ def end_session(name: str):
 @login_required
 def profile():
     """The person's school accounts: which are linked, since when; link one."""
-    from sqlalchemy import select
-
-    from campus.extensions import db
-    from campus.models import SsoLink
+    from campus.sso.links import links_of
     from campus.sso.providers import providers
 
-    links = {
-        link.provider: link
-        for link in db.session.scalars(select(SsoLink).where(SsoLink.user_id == current_user.id))
-    }
-    return render_template("sso/profile.html", providers=providers(), links=links, form=LinkForm())
+    response = make_response(
+        render_template(
+            "sso/profile.html",
+            providers=providers(),
+            links=links_of(current_user),
+            form=LinkForm(),
+        )
+    )
+    # Linking is a form sent here and redirected on to the provider: the browser checks
+    # that redirect against this page's form-action, so the providers are named there.
+    origins = " ".join(sorted({_origin(p) for p in providers()}))
+    response.headers["Content-Security-Policy"] = CSP.replace(
+        "form-action 'self'", f"form-action 'self' {origins}".rstrip()
+    )
+    return response
+
+
+def _origin(found: Provider) -> str:
+    try:
+        address = metadata(found.name).get("authorization_endpoint") or found.issuer
+    except ProviderUnavailable:
+        address = found.issuer
+    parts = urlsplit(address)
+    return f"{parts.scheme}://{parts.netloc}"

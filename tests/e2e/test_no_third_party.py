@@ -46,6 +46,7 @@ PAGES = {
         "/auth/password",
         "/auth/notifications",
         "/auth/tokens",
+        "/login/sso/account",
         "/datenschutz",
     ],
     "manager": [
@@ -74,6 +75,7 @@ PAGES = {
         "/admin/report-settings",
         "/admin/surveys",
         "/admin/privacy",
+        "/admin/sign-in",
         "/admin/webhooks",
         "/devices/",
         "/timetable",
