@@ -35,6 +35,7 @@ from campus.models import AuditAction, AuditEntry, Campus, Role, School, User
 from campus.privacy.anonymise import placeholder_address
 from campus.privacy.settings import privacy_settings
 from campus.reports.period import berlin_midnight
+from campus.sso.links import linked_ids
 from campus.unit_of_work import work
 
 # --- campuses --------------------------------------------------------------
@@ -147,8 +148,11 @@ def users():
     page = db.paginate(
         query, page=page_number(), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False
     )
-    invited = {u.id for u in page.items if is_invited(u)}  # no password set yet
-    return render_template("admin/users.html", page=page, search=search, role=role, invited=invited)
+    linked = linked_ids([u.id for u in page.items])  # sign in with the school account
+    invited = {u.id for u in page.items if is_invited(u)} - linked  # no password set yet
+    return render_template(
+        "admin/users.html", page=page, search=search, role=role, invited=invited, linked=linked
+    )
 
 
 def _user_form_choices(form: UserForm) -> None:
