@@ -260,6 +260,8 @@ class OidcProvider:
         self.redirect_uris: list[str] = []
         self.post_logout_redirect_uris: list[str] = []
         self.misbehave: str | None = None
+        # (status, body) the token endpoint answers with instead of doing its work
+        self.token_answer: tuple[int, str] | None = None
         self.users: dict[str, IdpUser] = {}
         self.token_requests: list[dict] = []
         self.end_session_calls: list[dict] = []
@@ -285,6 +287,7 @@ class OidcProvider:
     def reset(self) -> None:
         """Back to a fresh provider (same keys, same address), for the next test."""
         self.misbehave = None
+        self.token_answer = None
         for collection in (
             *(self.redirect_uris, self.post_logout_redirect_uris, self.users),
             *(self.token_requests, self.end_session_calls),
@@ -343,6 +346,12 @@ class OidcProvider:
 
         @app.post("/token")
         def token():
+            if self.token_answer is not None:  # a broken or throttling token endpoint
+                status, body = self.token_answer
+                self.token_requests.append(
+                    {"grant_type": request.form.get("grant_type"), "ok": False, "error": body}
+                )
+                return body, status, {"Content-Type": "application/json"}
             response = server.create_token_response()
             error = (response.get_json(silent=True) or {}).get("error")
             grant_type = request.form.get("grant_type")

@@ -42,7 +42,7 @@ def sign_in():
         addresses=addresses,
         after_logout=external_url("auth.login"),
         settings=settings,
-        last_sync={"checked": 0, "removed": 0, "failed": 0}
+        last_sync={"checked": 0, "removed": 0, "failed": 0, "held": 0}
         | json.loads(settings.last_sync_summary or "{}"),
         passwords=PasswordsForm(formdata=None, for_all=settings.password_for_all),
         confirm=ConfirmForm(),

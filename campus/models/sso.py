@@ -53,3 +53,5 @@ class SignInSettings(Base):
     # The sync's last run: when, and what it found (JSON counts).
     last_sync_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sync_summary: Mapped[str] = mapped_column(String(500), default="")
+    # Set while a sync runs (its lease): a second run at the same time does nothing.
+    sync_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,9 +27,10 @@ from campus.models import (
     User,
     utcnow,
 )
-from campus.permissions import is_admin
+from campus.permissions import is_admin, reports_problems
 from campus.sso.claims import address, display_name, placement, refused, where_to
 from campus.sso.errors import SignInRefused
+from campus.sso.notice import write_link_notice
 from campus.sso.providers import Provider
 from campus.sso.vault import seal
 from campus.unit_of_work import record
@@ -87,7 +88,9 @@ def _first_sign_in(provider, claims, subject, email, place, refresh_token) -> Ou
         taken = db.session.scalar(
             select(SsoLink.id).where(SsoLink.user_id == user.id, SsoLink.provider == provider.name)
         )
-        if is_admin(user) or taken is not None:
+        # Only teachers' accounts are linked by address: whoever holds more rights links
+        # her account herself, from the profile page, with her password.
+        if not reports_problems(user) or taken is not None:
             return Outcome(
                 None,
                 refused(
@@ -127,6 +130,7 @@ def _first_sign_in(provider, claims, subject, email, place, refresh_token) -> Ou
         user = _create(provider, claims, email, target)
     else:
         _follow(provider, user, claims, email, target)
+        write_link_notice(user, provider)
     link = SsoLink(user_id=user.id, provider=provider.name, subject=subject)
     db.session.add(link)
     _touch(link, refresh_token)
@@ -160,7 +164,10 @@ def _create(provider: Provider, claims: Mapping, email: str, target) -> User:
 
 
 def _follow(provider: Provider, user: User, claims: Mapping, email, target) -> None:
-    """Name, address, role and school as the provider says, where they changed."""
+    """Role, school, name and address as the provider says, where they changed (an
+    administrator's account is hers to keep: the provider changes nothing of it)."""
+    if is_admin(user):
+        return
     role, school, campuses = target
     before = placement_text(user)
     if role != user.role or school != user.school or set(campuses) != set(user.managed_campuses):
@@ -178,19 +185,32 @@ def _follow(provider: Provider, user: User, claims: Mapping, email, target) -> N
     if email is not None and email != user.email:
         clash = db.session.scalar(select(User.id).where(User.email == email))
         if clash is None:
+            audit(
+                AuditAction.USER_CHANGED,
+                actor_label=f"sso:{provider.name}",
+                subject=person(user),
+                detail=f"address {user.email} → {email}",
+            )
             user.email = email
 
 
 def _touch(link: SsoLink, refresh_token: str | None) -> None:
+    """A sign-in went through: the provider knows the person (again)."""
     link.last_login_at = utcnow()
+    link.removed_at = None
     if refresh_token:
         link.refresh_token = seal(refresh_token)
     db.session.flush()
 
 
 def link_account(provider: Provider, user: User, claims: Mapping, refresh_token) -> SsoLink:
-    """Link a signed-in person's account with their school account (from the profile)."""
+    """Link a signed-in person's account with their school account (from the profile),
+    if the claims would place the account where it is (otherwise its first sign-in there
+    would refuse, and deactivate, it)."""
     subject = str(claims.get("sub") or "")[:255]
+    target = where_to(user, placement(provider, claims))
+    if isinstance(target, SignInRefused):
+        raise target
     taken = db.session.scalar(
         select(SsoLink).where(SsoLink.provider == provider.name, SsoLink.subject == subject)
     )
@@ -211,4 +231,5 @@ def link_account(provider: Provider, user: User, claims: Mapping, refresh_token)
     db.session.add(link)
     _touch(link, refresh_token)
     audit(AuditAction.SSO_LINKED, actor=user, subject=person(user), detail=provider.name)
+    write_link_notice(user, provider)
     return link

@@ -22,9 +22,11 @@ RANK = {Role.SYSTEM_HOUSE: 3, Role.CAMPUS_MANAGER: 2, Role.TEACHER: 1}
 class Placement:
     """Where the claims put a person."""
 
-    role: Role | None
+    mapped: Role | None  # the role a mapped claim value gives (the highest), if any
+    default: Role | None  # the provider's role for a new person without a mapped value
     schools: list[School]  # known schools the claims name, in their order
     numbers: list[str]  # the school numbers the claims name
+    by_school: bool  # the provider names schools at all (a school claim is configured)
 
 
 def _values(claims: Mapping, name: str | None) -> list[str]:
@@ -53,18 +55,20 @@ def placement(provider: Provider, claims: Mapping) -> Placement:
     mapped = [
         Role(provider.roles[v]) for v in _values(claims, provider.role_claim) if v in provider.roles
     ]
-    role = max(mapped, key=RANK.__getitem__) if mapped else None
-    if role is None and provider.default_role:
-        role = Role(provider.default_role)
-    return Placement(role, [by_number[n] for n in numbers if n in by_number], numbers)
+    return Placement(
+        mapped=max(mapped, key=RANK.__getitem__) if mapped else None,
+        default=Role(provider.default_role) if provider.default_role else None,
+        schools=[by_number[n] for n in numbers if n in by_number],
+        numbers=numbers,
+        by_school=provider.school_claim is not None,
+    )
 
 
 def refused(message, reason: str) -> SignInRefused:
     return SignInRefused(message, reason)
 
 
-def _no_place(place: Placement) -> SignInRefused:
-    role = place.role
+def _no_place(place: Placement, role: Role | None) -> SignInRefused:
     if role is None:
         return refused(
             _l("Your school account gives you no role in Campus. Please ask the administration."),
@@ -90,28 +94,38 @@ def _no_place(place: Placement) -> SignInRefused:
 
 
 def where_to(user: User | None, place: Placement):
-    """(role, school, campuses) for the person, or a refusal."""
+    """(role, school, campuses) for the person, or a refusal.
+
+    Administrators stay as they are. A mapped claim value sets the role; without one a
+    linked person keeps theirs and a new one gets the provider's default. A teacher's
+    school follows the school claim (kept when the provider names no schools at all); a
+    campus manager's campuses are those of the claimed schools (kept when none)."""
     if user is not None and is_admin(user):
         return Role.ADMIN, user.school, list(user.managed_campuses)
-    role = place.role
+    role = place.mapped or (user.role if user is not None else place.default)
     if role == Role.TEACHER:
         current = user.school if user is not None else None
-        school = current if current in place.schools else next(iter(place.schools), None)
-        return (role, school, []) if school is not None else _no_place(place)
+        if not place.by_school:
+            school = current
+        else:
+            school = current if current in place.schools else next(iter(place.schools), None)
+        return (role, school, []) if school is not None else _no_place(place, role)
     if role == Role.CAMPUS_MANAGER:
         campuses = sorted({s.campus for s in place.schools}, key=lambda c: c.name)
         if not campuses and user is not None and manages_a_campus(user):
             campuses = list(user.managed_campuses)
-        return (role, None, campuses) if campuses else _no_place(place)
+        return (role, None, campuses) if campuses else _no_place(place, role)
     if role == Role.SYSTEM_HOUSE:
         return role, None, []
-    return _no_place(place)
+    return _no_place(place, None)
 
 
 def address(provider: Provider, claims: Mapping) -> str | None:
-    """The person's address, if the provider vouches for it."""
+    """The person's address, if the provider vouches for it: verified, one plain ASCII
+    address (lower-casing a look-alike such as the Kelvin sign in "\u212aarl@" would
+    make it another person's "karl@")."""
     email = claims.get("email")
-    if not isinstance(email, str):
+    if not isinstance(email, str) or not email.isascii():
         return None
     email = normalize_email(email)
     verified = claims.get("email_verified") is True or provider.trust_email

@@ -18,8 +18,12 @@ def sso_sync_command():
         click.echo("No sign-in provider is configured (CAMPUS_OIDC_PROVIDERS).")
         return
     done = sync_accounts()
+    if done.busy:
+        click.echo("Another sync is running; this one did nothing.")
+        return
     click.echo(
         f"Checked {done.checked} linked account(s): {done.removed} removed at the provider "
-        f"and deactivated, {done.failed} not checked (provider unreachable or error), "
+        f"and deactivated, {done.held} refused but not deactivated (administrators, or too "
+        f"many at once), {done.failed} not checked (provider unreachable or error), "
         f"{done.unreadable} skipped (token unreadable after a new secret key)."
     )

@@ -2,10 +2,19 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SubmitField
+from wtforms import BooleanField, PasswordField, SubmitField
+from wtforms.validators import Length
 
 
 class LinkForm(FlaskForm):
+    """Linking asks for the Campus password: a borrowed session must not be enough to
+    make someone else's school account sign in as this person."""
+
+    password = PasswordField(
+        _l("Your Campus password"),
+        validators=[Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField(_l("Link with school account"))
 
 

@@ -53,12 +53,13 @@ def links_of(user: User) -> dict[str, SsoLink]:
 
 
 def unlink(actor: User, link: SsoLink) -> None:
-    """The account no longer signs in through this provider (a wrong link, a person who
-    left); the next sign-in there links anew (by a verified address) or creates no one
-    twice: the address is taken."""
+    """The account no longer signs in through this provider (a wrong link): its logins
+    end. A teacher's next sign-in there links anew by her verified address; to keep a
+    person out, deactivate the account."""
     if not can_administer(actor):
         raise NotAllowed(_not_allowed())
     audit(AuditAction.SSO_UNLINKED, actor=actor, subject=person(link.user), detail=link.provider)
+    link.user.session_version += 1  # signed in through the link: those logins end
     db.session.delete(link)
     db.session.flush()
 

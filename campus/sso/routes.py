@@ -21,9 +21,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from joserfc.errors import JoseError
+from sqlalchemy.exc import IntegrityError
 
 from campus import CSP
 from campus.audit import audit
+from campus.auth.invitations import is_invited
 from campus.auth.routes import SSO_PROVIDER, login_page
 from campus.auth.services import record_login
 from campus.auth.sessions import begin_session
@@ -68,11 +70,13 @@ def _back(message: str, status: int):
     return login_page(sso_error=message, status=status)
 
 
-def _to_provider(found: Provider):
+def _to_provider(found: Provider, **extra):
     try:
         metadata(found.name)
         return client(found.name).authorize_redirect(
-            external_url("sso.callback", name=found.name), ui_locales=str(get_locale() or "de")
+            external_url("sso.callback", name=found.name),
+            ui_locales=str(get_locale() or "de"),
+            **extra,
         )
     except ProviderUnavailable as error:
         return _unavailable(found, error)
@@ -96,16 +100,29 @@ def start(name: str):
 def link(name: str):
     """Link the signed-in account with the school account (from the profile page)."""
     found = _provider(name)
-    if not LinkForm().validate_on_submit():
+    form = LinkForm()
+    if not form.validate_on_submit():
         abort(400)
+    if is_invited(current_user):  # no password to confirm with
+        flash(
+            _(
+                "Your account has no password to confirm the link with. "
+                "Please ask the administration."
+            ),
+            "danger",
+        )
+        return redirect(url_for("sso.profile"))
+    if not current_user.check_password(form.password.data or ""):
+        flash(_("The password is not correct: nothing was linked."), "danger")
+        return redirect(url_for("sso.profile"))
     session[LINK_FOR] = current_user.id
-    return _to_provider(found)
+    return _to_provider(found, prompt="login")  # the school account's owner signs in anew
 
 
 def _token(found: Provider) -> dict:
     """The provider's answer for this browser's sign-in, checked; or why not."""
     if request.args.get("error"):
-        reason = request.args["error"][:40]
+        reason = "".join(c for c in request.args["error"][:40] if c.isalnum() or c == "_")
         raise SignInRefused(_("The sign-in was cancelled at your school account."), reason)
     try:
         issuer = metadata(found.name)["issuer"]
@@ -130,8 +147,8 @@ def _token(found: Provider) -> dict:
             _("The answer of your school account could not be verified. Nothing was changed."),
             f"id token: {error.error}"[:60],
         ) from error
-    except requests.RequestException as error:
-        raise ProviderUnavailable(str(error)) from error
+    except (requests.RequestException, ValueError) as error:  # ValueError: not JSON
+        raise ProviderUnavailable(type(error).__name__) from error
     if not token.get("userinfo"):
         raise SignInRefused(
             _("The answer of your school account could not be verified. Nothing was changed."),
@@ -159,18 +176,12 @@ def callback(name: str):
         return _linked(found, linking, claims, refresh)
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    with work() as attempt:
-        outcome = sign_in(found, claims, refresh)
-        if outcome.user is not None:
-            record_login(outcome.user)
-            begin_session(outcome.user)
-            audit(AuditAction.LOGIN, actor=outcome.user, detail=f"sso:{found.name}")
-        else:
-            audit(
-                AuditAction.LOGIN_FAILED,
-                actor_label=f"sso:{found.name}",
-                detail=outcome.refusal.reason,
-            )
+    try:
+        attempt, outcome = _sign_in(found, claims, refresh)
+    except IntegrityError:
+        # The same person's first sign-in in another tab linked her a moment ago: the
+        # second one finds her link now.
+        attempt, outcome = _sign_in(found, claims, refresh)
     if not attempt.ok or outcome.user is None:
         if outcome.refusal is not None:
             log.info("sign-in with %s refused: %s", found.name, outcome.refusal.reason)
@@ -183,18 +194,37 @@ def callback(name: str):
     return redirect(local_path(target) or url_for("main.index"))
 
 
+def _sign_in(found: Provider, claims, refresh):
+    with work() as attempt:
+        outcome = sign_in(found, claims, refresh)
+        if outcome.user is not None:
+            record_login(outcome.user)
+            begin_session(outcome.user)
+            audit(AuditAction.LOGIN, actor=outcome.user, detail=f"sso:{found.name}")
+        else:
+            audit(
+                AuditAction.LOGIN_FAILED,
+                actor_label=f"sso:{found.name}",
+                detail=outcome.refusal.reason,
+            )
+    return attempt, outcome
+
+
 def _linked(found: Provider, user_id: int, claims, refresh):
     if not current_user.is_authenticated or current_user.id != user_id:
         return login_page(
             sso_error=_("This sign-in has expired or was already used. Please start again."),
             status=403,
         )
-    with work() as attempt:
-        link_account(found, current_user, claims, refresh)
-    if attempt.ok:
-        flash(_("Your account is linked with your school account."), "success")
+    try:
+        with work():
+            link_account(found, current_user, claims, refresh)
+    except SignInRefused as refusal:
+        flash(refusal.message, "danger")
+    except IntegrityError:  # linked in another tab at the same moment
+        flash(_("This school account is already linked with another Campus account."), "danger")
     else:
-        flash(str(attempt.error), "danger")
+        flash(_("Your account is linked with your school account."), "success")
     return redirect(url_for("sso.profile"))
 
 

@@ -3,12 +3,13 @@
 each change in the audit trail."""
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
 
 from campus.audit import audit
 from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import AuditAction, SignInSettings, User, utcnow
-from campus.permissions import can_administer, is_admin
+from campus.permissions import administrators, can_administer, is_admin
 from campus.sso.providers import providers
 
 SETTINGS_ID = 1
@@ -48,6 +49,13 @@ def set_passwords_for_all(actor: User, on: bool) -> None:
     settings.password_for_all = on
     settings.changed_by_id = actor.id
     settings.changed_at = utcnow()
+    if not on:  # logins made with a password end; everyone else signs in anew
+        db.session.execute(
+            update(User)
+            .where(User.id.not_in(administrators(select(User.id))))
+            .values(session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
     db.session.flush()
     audit(
         AuditAction.SIGN_IN_CHANGED,

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('changed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_sync_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_sync_summary', sa.String(length=500), nullable=False),
+    sa.Column('sync_started_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['changed_by_id'], ['users.id'], name=op.f('fk_sign_in_settings_changed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_settings'))
     )

@@ -110,6 +110,8 @@ def test_an_administrator_links_her_account_from_the_profile(page, live_app, idp
                  claims={"schulnummer": SCHOOL_NUMBER})  # fmt: skip
     log_in(page, "admin@stadt.example")
     page.goto("/login/sso/account")
+    page.get_by_label("Ihr Campus-Passwort").fill(E2E_PASSWORD)
+    screenshot(page, "sso-profile")
     page.get_by_role("button", name="Mit Schulkonto verknüpfen").click()
     page.get_by_label("Benutzername").fill("ada")
     page.get_by_role("button", name="Anmelden").click()

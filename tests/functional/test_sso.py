@@ -29,7 +29,11 @@ def app_config(idp):
                 "client_secret": idp.client_secret,
                 "school_claim": "schulnummer",
                 "role_claim": "groups",
-                "roles": {"it-campus": "campus_manager", "systemhaus": "system_house"},
+                "roles": {
+                    "lehrkraefte": "teacher",
+                    "it-campus": "campus_manager",
+                    "systemhaus": "system_house",
+                },
             }
         ]
     }
@@ -200,8 +204,14 @@ def test_an_administrator_is_never_linked_by_address(client, idp, make_user):
     assert response.status_code == 403 and counts() == (1, 0)
     # Linked from her profile, she signs in with it; her role stays.
     login(client, admin.email)
-    location = client.post("/login/sso/stadt/link").location
+    # A borrowed session is not enough: linking asks for the password.
+    wrong = client.post("/login/sso/stadt/link", data={"password": "not-hers"})
+    assert wrong.location.endswith("/login/sso/account") and counts() == (1, 0)
+    location = client.post("/login/sso/stadt/link", data={"password": PASSWORD}).location
+    assert parse_qs(urlsplit(location).query)["prompt"] == ["login"]  # and a fresh sign-in
     assert client.get(idp.approve(location, "admin")).status_code == 302
+    [notice] = db.session.scalars(select(Mail).where(Mail.kind == "sso_linked")).all()
+    assert notice.to_address == admin.email and "Schulkonto Stadt" in notice.text
     client.post("/auth/logout")
     assert sign_in(client, idp, "admin").status_code == 302 and logged_in(client)
     db.session.expire_all()
@@ -321,3 +331,68 @@ def test_unknown_provider_and_foreign_next_pages(client, idp, make_school):
     response = sign_in(client, idp, "anna", next_page="//evil.example/x")
     assert response.status_code == 302 and urlsplit(response.location).netloc in ("", "localhost")
     assert PASSWORD  # the module's password logins use the suite's one
+
+
+def test_a_look_alike_address_is_not_linked(client, idp, make_user):
+    karl = make_user(Role.TEACHER, email="karl@schule.example")
+    # "\u212a" (Kelvin sign) lower-cases to "k": "Karl" to anyone comparing carelessly.
+    idp.add_user("fake", email="\u212aarl@schule.example", name="Fake",
+                 claims={"schulnummer": karl.school.school_number})  # fmt: skip
+    response = sign_in(client, idp, "fake")
+    assert response.status_code == 403 and counts() == (1, 0) and not logged_in(client)
+
+
+@pytest.mark.parametrize("role", [Role.CAMPUS_MANAGER, Role.SYSTEM_HOUSE])
+def test_only_teachers_are_linked_by_address(client, idp, make_user, role):
+    person = make_user(role, email="support@stadt.example")
+    idp.add_user("support", email="support@stadt.example", name="Support",
+                 claims={"groups": ["systemhaus"]})  # fmt: skip
+    assert sign_in(client, idp, "support").status_code == 403
+    assert counts() == (1, 0)
+    db.session.expire_all()
+    assert db.session.get(User, person.id).role == role
+
+
+def test_linking_from_the_profile_checks_the_claims_and_the_subject(client, idp, make_user, app):
+    teacher = make_user(Role.TEACHER, email="lehrerin@schule.example")
+    idp.add_user("elsewhere", email="x@schule.example", name="X",
+                 claims={"schulnummer": "000000"})  # fmt: skip
+    login(client, teacher.email)
+    location = client.post("/login/sso/stadt/link", data={"password": PASSWORD}).location
+    page = client.get(idp.approve(location, "elsewhere"), follow_redirects=True)
+    assert "keiner Schule zu, die Campus kennt" in page.text and counts()[1] == 0
+    # A school account already linked with someone else is refused with a message.
+    other = make_user(Role.TEACHER, email="other@schule.example", school=teacher.school)
+    idp.add_user("other", email=other.email, name="Other",
+                 claims={"schulnummer": teacher.school.school_number})  # fmt: skip
+    browser = app.test_client()
+    assert sign_in(browser, idp, "other").status_code == 302
+    location = client.post("/login/sso/stadt/link", data={"password": PASSWORD}).location
+    page = client.get(idp.approve(location, "other"), follow_redirects=True)
+    assert page.status_code == 200 and "schon mit einem anderen Campus-Konto" in page.text
+    assert db.session.scalar(select(SsoLink.user_id)) == other.id
+
+
+def test_a_token_endpoint_answering_garbage_is_a_clear_message(client, idp, make_school):
+    school = make_school()
+    idp.add_user("anna", email="anna@schule.example", name="Anna",
+                 claims={"schulnummer": school.school_number})  # fmt: skip
+    callback = idp.approve(start(client), "anna")
+    idp.token_answer = (200, "<html>Wartung</html>")
+    response = client.get(callback)
+    assert response.status_code == 503 and "nicht erreichbar" in response.text
+    assert counts() == (0, 0)
+
+
+def test_an_administrators_name_and_address_stay_hers(client, idp, make_user):
+    admin = make_user(Role.ADMIN, email="ada@stadt.example")
+    ada = idp.add_user("ada", email="ada@stadt.example", name="Ada")
+    login(client, admin.email)
+    client.get(idp.approve(client.post("/login/sso/stadt/link", data={"password": PASSWORD})
+                           .location, "ada"))  # fmt: skip
+    client.post("/auth/logout")
+    ada.email, ada.name = "someone.else@stadt.example", "Someone Else"
+    assert sign_in(client, idp, "ada").status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, admin.id)
+    assert (user.email, user.display_name) == ("ada@stadt.example", admin.display_name)

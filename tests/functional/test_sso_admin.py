@@ -174,3 +174,95 @@ def test_provider_settings_are_checked_at_start(monkeypatch, entry, message):
     monkeypatch.setenv("CAMPUS_OIDC_PROVIDERS", json.dumps([entry]))
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         create_app(default_env="production")
+
+
+def test_a_throttled_refusal_deactivates_nobody(idp, anna):
+    idp.token_answer = (429, '{"error": "invalid_grant"}')
+    done = sync_accounts()
+    assert (done.removed, done.failed) == (0, 1) and link().user.active
+
+
+def test_a_token_endpoint_answering_garbage_deactivates_nobody(idp, anna):
+    idp.token_answer = (200, "<html>maintenance</html>")
+    done = sync_accounts()
+    assert (done.removed, done.failed) == (0, 1) and link().user.active
+
+
+def test_too_many_refused_at_once_deactivates_nobody(client, idp, make_school):
+    """The provider ended every session (or lost its data): not a city's teachers leaving."""
+    school = make_school()
+    for n in range(7):
+        idp.add_user(f"t{n}", email=f"t{n}@schule.example", name=f"T {n}",
+                     claims={"schulnummer": school.school_number})  # fmt: skip
+        assert sign_in(client, idp, f"t{n}").status_code == 302
+        client.post("/auth/logout")
+    for n in range(7):
+        idp.remove_user(f"t{n}")
+    done = sync_accounts()
+    assert (done.checked, done.removed, done.held) == (7, 0, 7)
+    assert db.session.scalar(select(func.count(User.id)).where(User.active.is_(False))) == 0
+    # Their tokens are spent: they are checked again after their next sign-in.
+    assert (
+        db.session.scalar(select(func.count(SsoLink.id)).where(SsoLink.refresh_token.is_(None)))
+        == 7
+    )
+
+
+def test_an_administrator_is_never_deactivated_by_the_sync(client, idp, make_user):
+    admin = make_user(Role.ADMIN, email="ada@stadt.example")
+    idp.add_user("ada", email="ada@stadt.example", name="Ada")
+    from tests.conftest import PASSWORD, login
+
+    login(client, admin.email)
+    location = client.post("/login/sso/stadt/link", data={"password": PASSWORD}).location
+    client.get(idp.approve(location, "ada"))
+    idp.remove_user("ada")
+    done = sync_accounts()
+    assert (done.removed, done.held) == (0, 1) and link().user.active
+
+
+def test_one_sync_at_a_time(app, idp, anna):
+    from campus.models import SignInSettings, utcnow
+
+    sync_accounts()  # the settings row exists now
+    settings = db.session.get(SignInSettings, 1)
+    settings.sync_started_at = utcnow()  # another run holds the lease
+    db.session.commit()
+    asked = len(idp.token_requests)
+    done = sync_accounts()
+    assert done.busy and len(idp.token_requests) == asked
+
+
+def test_a_teacher_reactivated_by_an_admin_is_checked_again_after_signing_in(
+    client, idp, anna, make_user, as_user
+):
+    idp.remove_user("anna")
+    sync_accounts()
+    admin = as_user(make_user(Role.ADMIN))
+    admin.post(f"/admin/users/{link().user_id}/active", data={"active": "1"})
+    assert link().user.active
+    idp.users["anna"].removed = False
+    assert sign_in(client, idp, "anna").status_code == 302
+    found = link()
+    assert found.removed_at is None and found.refresh_token and found.user.active
+    assert sync_accounts().checked == 1
+
+
+def test_passwords_off_ends_the_password_logins_of_everyone_but_administrators(
+    idp, make_user, as_user
+):
+    teacher = as_user(make_user(Role.TEACHER))
+    admin = as_user(make_user(Role.ADMIN))
+    admin.post("/admin/sign-in/passwords", data={})
+    assert not logged_in(teacher) and logged_in(admin)
+
+
+def test_unlinking_ends_the_persons_logins(client, idp, make_school, make_user, as_user):
+    school = make_school()
+    idp.add_user("anna", email="anna@schule.example", name="Anna",
+                 claims={"schulnummer": school.school_number})  # fmt: skip
+    sign_in(client, idp, "anna")
+    assert logged_in(client)
+    admin = as_user(make_user(Role.ADMIN))
+    admin.post(f"/admin/sign-in/links/{link().id}/unlink")
+    assert not logged_in(client)

@@ -52,6 +52,7 @@ def user_ids(query) -> set[int]:
 def test_people_predicates_agree_with_their_user_lists(world, people, role):
     user = getattr(world, role)
     for predicate, twin in (
+        (permissions.is_admin, permissions.administrators),
         (permissions.reports_problems, permissions.reporters),
         (permissions.manages_a_campus, permissions.managers),
         (permissions.works_at_level_two, permissions.level_two_staff),
