@@ -89,6 +89,22 @@ class TicketReleased(TicketChanged):
     """The ticket's (level-1) holder may no longer hold it; it went back to the queue."""
 
 
+class TicketHandedOver(TicketChanged):
+    """A campus manager handed the ticket over to the interns (issue 19)."""
+
+
+class TicketTaken(TicketChanged):
+    """An intern took the ticket on."""
+
+
+class SolutionProposed(TicketChanged):
+    """An intern proposed a solution; it waits for the supervisor."""
+
+
+class ProposalSentBack(TicketChanged):
+    """The supervisor sent an intern's proposed solution back with a comment."""
+
+
 # The history entry's kind (campus/tickets/workflow.py, Rule.event) -> its domain event.
 TICKET_EVENTS: dict[str, type[TicketChanged]] = {
     "created": TicketFiled,
@@ -105,6 +121,10 @@ TICKET_EVENTS: dict[str, type[TicketChanged]] = {
     "cancelled": TicketCancelled,
     "closed": TicketClosed,
     "released": TicketReleased,
+    "handed_over": TicketHandedOver,
+    "taken": TicketTaken,
+    "proposed": SolutionProposed,
+    "sent_back": ProposalSentBack,
 }
 
 

@@ -73,6 +73,11 @@ ACTION_LABELS = {
     "cancel": _l("Cancel ticket"),
     "close": _l("Close"),
     "release": _l("Release"),
+    "hand_over": _l("Hand over to the interns"),
+    "take": _l("Take on as intern"),
+    "propose": _l("Propose a solution"),
+    "approve": _l("Approve the proposed solution"),
+    "send_back": _l("Send the proposal back"),
 }
 
 # How each event reads in the ticket's history ("%(actor)s" is who did it).
@@ -91,6 +96,10 @@ EVENT_LABELS = {
     "cancelled": _l("cancelled the ticket"),
     "closed": _l("closed the ticket"),
     "released": _l("put the ticket back into the queue; no longer responsible:"),
+    "handed_over": _l("handed the ticket over to the interns"),
+    "taken": _l("took on the ticket as intern"),
+    "proposed": _l("proposed a solution (waits for the supervisor)"),
+    "sent_back": _l("sent the proposed solution back"),
 }
 
 AUDIT_LABELS = {

@@ -9,7 +9,7 @@ route guards that do are in campus/guards.py).
 
 from sqlalchemy import Select, and_, false, or_, select
 
-from campus.models import Campus, Device, Role, School, Ticket, User
+from campus.models import Campus, Device, InternWork, Role, School, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
 
 # --- who does what ---------------------------------------------------------------------
@@ -24,6 +24,16 @@ def is_admin(user: User) -> bool:
 def administrators(query: Select) -> Select:
     """The list twin of is_admin, for a query over User."""
     return query.where(User.role == Role.ADMIN, User.active.is_(True))
+
+
+def is_intern(user: User) -> bool:
+    """A pupil intern (issue 19): works handed-over tickets under supervision."""
+    return user.is_authenticated and user.role == Role.INTERN
+
+
+def interns(query: Select) -> Select:
+    """The list twin of is_intern, for a query over User."""
+    return query.where(User.role == Role.INTERN, User.active.is_(True))
 
 
 def reports_problems(user: User) -> bool:
@@ -99,6 +109,10 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
         sides.add(Side.MANAGER)
     if works_at_level_two(user) and ticket.escalated_at is not None:
         sides.add(Side.SYSTEM_HOUSE)
+    if is_intern(user) and ticket.campus_id in user.campus_ids:
+        work = ticket.intern_work  # handed over, and not taken by another intern
+        if work is not None and work.intern_id in (None, user.id):
+            sides.add(Side.INTERN)
     return sides
 
 
@@ -124,6 +138,11 @@ def visible_tickets(user: User, query: Select) -> Select:
         return query.where(Ticket.campus_id.in_(user.campus_ids))
     if works_at_level_two(user):
         return query.where(Ticket.escalated_at.is_not(None))
+    if is_intern(user):
+        handed_over = select(InternWork.ticket_id).where(
+            or_(InternWork.intern_id.is_(None), InternWork.intern_id == user.id)
+        )
+        return query.where(Ticket.campus_id.in_(user.campus_ids), Ticket.id.in_(handed_over))
     return query.where(false())
 
 

@@ -82,7 +82,7 @@ def request_reset(email: str, now: datetime | None = None) -> None:
             Mail.created_at >= now - RESET_PAUSE,
         )
     )
-    if user is None or not user.active or recent or not password_allowed(user):
+    if user is None or not user.is_active or recent or not password_allowed(user):
         # Nobody (or one is on its way: no mail bombing through this form). The same
         # work as for a real mail, so that the time taken does not tell either.
         _reset_mail(User(email="nobody@campus.invalid", display_name="", password_hash=""))
@@ -122,7 +122,7 @@ def user_for(purpose: str, token: str, lock: bool = False) -> User:
     # Read afresh (and locked on PostgreSQL): of two uses of one link at the same moment,
     # the second sees the password the first one set, and is refused.
     user = db.session.get(User, value[0], populate_existing=True, with_for_update=lock)
-    if user is None or not user.active:
+    if user is None or not user.is_active:
         raise links.LinkRefused()
     if value[1] != account_fingerprint(user):
         raise links.LinkRefused()  # used: the password changed since the link was made

@@ -28,7 +28,7 @@ def check_credentials(email: str, password: str) -> User | None:
         # Unknown, or invited and no password set yet: the same slow check, the same time.
         check_password_hash(_dummy_hash(), password)
         return None
-    if not user.check_password(password) or not user.active:
+    if not user.check_password(password) or not user.is_active:
         return None
     return user
 

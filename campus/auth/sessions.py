@@ -61,7 +61,7 @@ def load_user_from_session_id(session_id: str) -> User | None:
         )
         .where(User.id == int(user_id))
     )
-    if user is None or not user.active or user.session_version != int(version):
+    if user is None or not user.is_active or user.session_version != int(version):
         return None
     user.login_token = token
     return user

@@ -69,7 +69,7 @@ def token_for(token: str) -> ApiToken | None:
     if not token.startswith(PREFIX):
         return None
     record = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if record is None or record.revoked_at is not None or not record.user.active:
+    if record is None or record.revoked_at is not None or not record.user.is_active:
         return None
     return record
 

@@ -4,6 +4,7 @@ from campus.models.audit import AuditAction, AuditEntry
 from campus.models.base import Base, utcnow
 from campus.models.device import Device, DeviceStatus, DeviceType, Room, new_token
 from campus.models.feedback import Feedback
+from campus.models.internship import DayPart, EntryKind, Internship, InternWork, PlanEntry
 from campus.models.knowledge import (
     Article,
     ArticleStatus,
@@ -65,20 +66,25 @@ __all__ = [
     "Category",
     "CategorySetting",
     "ChangeKind",
+    "DayPart",
     "DeliveryStatus",
     "Device",
     "DeviceStatus",
     "DeviceType",
+    "EntryKind",
     "EventKind",
     "FaultAnalysis",
     "Feedback",
     "Holiday",
     "Impact",
     "InboundMail",
+    "InternWork",
+    "Internship",
     "LoginSession",
     "Mail",
     "MailPreference",
     "MailStatus",
+    "PlanEntry",
     "PrivacySettings",
     "ReportSettings",
     "Role",

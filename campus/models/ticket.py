@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from campus.models.base import Base, StrEnumType, UTCDateTime, utcnow
 from campus.models.device import Device
 from campus.models.org import Campus, School
+from campus.models.ticket_terms import Category, EventKind, Impact
 from campus.models.user import User
 
 # PostgreSQL hands out ticket numbers from this sequence (SQLite ignores it); the
@@ -45,41 +46,6 @@ OPEN_STATUSES = (
     TicketStatus.WAITING,
     TicketStatus.ESCALATED,
 )
-
-
-class Category(StrEnum):
-    TABLET_NOTEBOOK = "tablet_notebook"
-    PROJECTOR_DISPLAY = "projector_display"
-    NETWORK_WIFI = "network_wifi"
-    PRINTER = "printer"
-    SOFTWARE_APP = "software_app"
-    ACCOUNT_LOGIN = "account_login"
-    OTHER = "other"
-
-
-class Impact(StrEnum):
-    BLOCKING = "blocking"  # a lesson cannot go on
-    IMPAIRED = "impaired"
-    MINOR = "minor"
-
-
-class EventKind(StrEnum):
-    """What a history entry records; each has its domain event (events.TICKET_EVENTS)."""
-
-    CREATED = "created"
-    CLAIMED = "claimed"
-    ASSIGNED = "assigned"
-    REPLIED = "replied"
-    NOTED = "noted"
-    WAITING = "waiting"
-    RESOLVED = "resolved"
-    ESCALATED = "escalated"
-    RETURNED = "returned"
-    CONFIRMED = "confirmed"
-    REOPENED = "reopened"
-    CANCELLED = "cancelled"
-    CLOSED = "closed"
-    RELEASED = "released"
 
 
 def _in(column: str, enum: type[StrEnum]) -> str:

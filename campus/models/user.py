@@ -1,11 +1,12 @@
 """People who use Campus, with their role and where they belong."""
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +19,7 @@ class Role(StrEnum):
     CAMPUS_MANAGER = "campus_manager"
     SYSTEM_HOUSE = "system_house"
     ADMIN = "admin"
+    INTERN = "intern"  # a pupil in an internship (campus/models/internship.py)
 
 
 _PLAIN_ADDRESS = re.compile(
@@ -37,13 +39,15 @@ def normalize_email(email: str) -> str:
 
 
 DEFAULT_DIGEST_TIMES = "07:00,13:00"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class User(UserMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(
-            "role IN ('teacher', 'campus_manager', 'system_house', 'admin')", name="role"
+            "role IN ('teacher', 'campus_manager', 'system_house', 'admin', 'intern')",
+            name="role",
         ),
         CheckConstraint("locale IS NULL OR locale IN ('de', 'en')", name="locale"),
     )
@@ -65,6 +69,10 @@ class User(UserMixin, Base):
     # its id (the figures count by it), nothing else about the person.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Access for a period only (interns): the account works from the first to the last
+    # day (Berlin time), and by itself no longer after it.
+    access_from: Mapped[date | None] = mapped_column(Date)
+    access_until: Mapped[date | None] = mapped_column(Date)
     # When this person's digest of notifications goes out (local times, "07:00,13:00").
     digest_times: Mapped[str] = mapped_column(
         String(60), default=DEFAULT_DIGEST_TIMES, server_default=DEFAULT_DIGEST_TIMES
@@ -82,6 +90,11 @@ class User(UserMixin, Base):
     # Set from PASSWORD_HASH_METHOD by create_app(); tests use a cheaper real hash.
     password_method = "scrypt"  # noqa: S105 - a method name, not a password
 
+    # An intern's internship (campus/models/internship.py), read when needed.
+    internship: Mapped["Internship | None"] = relationship(  # noqa: F821
+        primaryjoin="User.id == Internship.intern_id", uselist=False, viewonly=True
+    )
+
     @validates("email")
     def _normalize_email(self, _key: str, value: str) -> str:
         return normalize_email(value)
@@ -95,8 +108,15 @@ class User(UserMixin, Base):
         return check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses inactive users
-        return self.active
+    def is_active(self) -> bool:
+        """Active and within the access period, if there is one (Flask-Login, the session
+        loader, the API's tokens and the login refuse everyone else)."""
+        if not self.active:
+            return False
+        if self.access_from is None and self.access_until is None:
+            return True
+        today = datetime.now(BERLIN).date()
+        return (self.access_from or today) <= today <= (self.access_until or today)
 
     # The token of this browser's login (campus/auth/sessions.py), set at login and when
     # the session is loaded; not a column.
@@ -110,6 +130,9 @@ class User(UserMixin, Base):
         """Campuses this user belongs to: a teacher's school's, a manager's assigned ones."""
         if self.role == Role.CAMPUS_MANAGER:
             return [c.id for c in self.managed_campuses]
+        if self.role == Role.INTERN:  # the supervisor's campuses, during the internship
+            internship = self.internship
+            return internship.supervisor.campus_ids if internship is not None else []
         if self.school is not None:
             return [self.school.campus_id]
         return []

@@ -279,3 +279,6 @@ ACTIONS: dict[Action, ActionSpec] = {
         ),
     )
 }
+
+# The pupil interns' actions join the registry (they build on the entries above).
+from campus.tickets import intern_actions as _intern_actions  # noqa: E402, F401

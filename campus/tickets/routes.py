@@ -66,7 +66,10 @@ def _render_ticket(
 ):
     internal = sees_internal(current_user, ticket)
     allowed = available_actions(current_user, ticket)
-    events = [e for e in ticket.events if internal or not e.internal]
+    # An intern sees the public conversation and her own entries, never the others' notes.
+    events = [
+        e for e in ticket.events if internal or not e.internal or e.actor_id == current_user.id
+    ]
     history = device_history(current_user, ticket) if internal else []
     show_device = internal and ticket.device is not None
     same_model = same_model_history(current_user, ticket.device) if show_device else []

@@ -13,6 +13,7 @@ from campus.labels import ACTION_LABELS, STATUS_LABELS
 from campus.models import Ticket, TicketEvent, TicketStatus, User, utcnow
 from campus.permissions import sides_of
 from campus.tickets.workflow import (
+    INTERN_ACTIONS,
     REOPEN_DAYS,
     RESPONSES,
     STALE_DAYS,
@@ -83,6 +84,10 @@ def _authorize(actor: User | None, ticket: Ticket, action: Action) -> tuple[Rule
     rule = rule_for(action, sides, ticket.status, ticket.level)
     if rule is None:
         raise _refusal(actor, ticket, action, sides)
+    if Side.INTERN in sides:
+        from campus.tickets.intern_work import check_intern_action
+
+        check_intern_action(actor, ticket, action, sides)
     return rule, sides
 
 
@@ -148,9 +153,14 @@ def available_actions(actor: User, ticket: Ticket, now: datetime | None = None) 
     now = now or utcnow()
     if ticket.anonymised_at is not None:
         return []
-    actions = actions_for(sides_of(actor, ticket), ticket.status, ticket.level)
+    sides = sides_of(actor, ticket)
+    actions = actions_for(sides, ticket.status, ticket.level)
     if Action.REOPEN in actions and not reopen_window_open(ticket, now):
         actions.remove(Action.REOPEN)
+    if INTERN_ACTIONS.intersection(actions) or Side.INTERN in sides:
+        from campus.tickets.intern_work import offered
+
+        actions = offered(actor, ticket, actions, sides)
     return actions
 
 

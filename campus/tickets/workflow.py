@@ -6,34 +6,10 @@ decided in campus/permissions.py (`sides_of`).
 """
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from campus.models import EventKind as K
 from campus.models import TicketStatus as S
-
-
-class Side(StrEnum):
-    REPORTER = "reporter"  # the teacher who filed the ticket
-    MANAGER = "manager"  # a campus manager of the ticket's campus
-    SYSTEM_HOUSE = "system_house"  # second level, once the ticket was escalated
-    SYSTEM = "system"  # Campus itself (close-stale), never a person
-
-
-class Action(StrEnum):
-    CLAIM = "claim"
-    ASSIGN = "assign"
-    REPLY = "reply"
-    NOTE = "note"
-    WAIT = "wait"
-    RESOLVE = "resolve"
-    ESCALATE = "escalate"
-    RETURN = "return"
-    CONFIRM = "confirm"
-    REOPEN = "reopen"
-    CANCEL = "cancel"
-    CLOSE = "close"  # the system, for resolved tickets left unconfirmed (close-stale)
-    RELEASE = "release"  # the system, when the assignee may no longer hold the ticket
-
+from campus.tickets.workflow_terms import Action, Side
 
 OPEN = frozenset({S.NEW, S.IN_PROGRESS, S.WAITING, S.ESCALATED})
 WORKING = frozenset({S.IN_PROGRESS, S.WAITING})
@@ -202,6 +178,48 @@ RULES: tuple[Rule, ...] = (
         text_required=True,
         event=K.CANCELLED,
     ),
+    # Pupil interns (campus/tickets/intern_work.py): a campus manager hands a ticket at
+    # level 1 over to interns; an intern takes it on, talks, notes and proposes a
+    # solution, which takes effect only when the intern's supervisor approves it
+    # (four-eyes) or is sent back with a comment.
+    Rule(
+        Action.HAND_OVER,
+        Side.MANAGER,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        internal=True,
+        event=K.HANDED_OVER,
+    ),
+    Rule(
+        Action.TAKE,
+        Side.INTERN,
+        L1,
+        frozenset({S.NEW}) | WORKING,
+        {S.NEW: S.IN_PROGRESS},
+        internal=True,
+        event=K.TAKEN,
+    ),
+    Rule(Action.REPLY, Side.INTERN, L1, WORKING, text_required=True, event=K.REPLIED),
+    Rule(Action.NOTE, Side.INTERN, L1, WORKING, text_required=True, internal=True, event=K.NOTED),
+    Rule(
+        Action.PROPOSE,
+        Side.INTERN,
+        L1,
+        WORKING,
+        text_required=True,
+        internal=True,
+        event=K.PROPOSED,
+    ),
+    Rule(Action.APPROVE, Side.MANAGER, L1, WORKING, S.RESOLVED, event=K.RESOLVED),
+    Rule(
+        Action.SEND_BACK,
+        Side.MANAGER,
+        L1,
+        WORKING,
+        text_required=True,
+        internal=True,
+        event=K.SENT_BACK,
+    ),
     # Resolved tickets nobody confirmed or reopened within STALE_DAYS.
     Rule(Action.CLOSE, Side.SYSTEM, BOTH, frozenset({S.RESOLVED}), S.CLOSED, event=K.CLOSED),
     # The assignee was deactivated or moved: the ticket goes back into its queue.
@@ -228,6 +246,10 @@ RULES: tuple[Rule, ...] = (
 SUPPORT_SIDES = frozenset({Side.MANAGER, Side.SYSTEM_HOUSE})
 # Taken by Campus itself, never offered to a person.
 SYSTEM_ACTIONS = frozenset({Action.CLOSE, Action.RELEASE})
+# Offered only when the ticket's intern work allows it (campus/tickets/intern_work.py).
+INTERN_ACTIONS = frozenset(
+    {Action.HAND_OVER, Action.TAKE, Action.PROPOSE, Action.APPROVE, Action.SEND_BACK}
+)
 # Support-side actions the teacher sees as a response (first_response_at).
 RESPONSES = frozenset(
     {

@@ -8,24 +8,32 @@ from campus.models import TicketStatus as S
 from campus.tickets.workflow import RULES, Side, actions_for
 from campus.tickets.workflow import Action as A
 
-R, M, H = Side.REPORTER, Side.MANAGER, Side.SYSTEM_HOUSE
+R, M, H, P = Side.REPORTER, Side.MANAGER, Side.SYSTEM_HOUSE, Side.INTERN  # P: Praktikant*in
+# Pupil interns (issue 19): the manager hands over, approves or sends back; the intern
+# takes on, talks, notes and proposes (which needs the supervisor's approval).
+SUPERVISION = {A.APPROVE, A.SEND_BACK}
+INTERN_WORK = {A.TAKE, A.REPLY, A.NOTE, A.PROPOSE}
 
 # Hand-written from the issue: (status, level) -> side -> what that side may do.
 SPEC = {
     (S.NEW, 1): {
         R: {A.REPLY, A.CANCEL},
-        M: {A.CLAIM, A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        M: {A.CLAIM, A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL, A.HAND_OVER},
         H: {A.NOTE},
+        P: {A.TAKE},
     },
     (S.IN_PROGRESS, 1): {
         R: {A.REPLY, A.CANCEL},
-        M: {A.ASSIGN, A.REPLY, A.NOTE, A.WAIT, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        M: {A.ASSIGN, A.REPLY, A.NOTE, A.WAIT, A.RESOLVE, A.ESCALATE, A.CANCEL, A.HAND_OVER}
+        | SUPERVISION,
         H: {A.NOTE},
+        P: INTERN_WORK,
     },
     (S.WAITING, 1): {
         R: {A.REPLY, A.CANCEL},
-        M: {A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL},
+        M: {A.ASSIGN, A.REPLY, A.NOTE, A.RESOLVE, A.ESCALATE, A.CANCEL, A.HAND_OVER} | SUPERVISION,
         H: {A.NOTE},
+        P: INTERN_WORK,
     },
     (S.ESCALATED, 2): {
         R: {A.REPLY, A.CANCEL},
@@ -51,10 +59,10 @@ SPEC = {
 }
 
 
-@pytest.mark.parametrize(("state", "side"), [(k, side) for k in SPEC for side in (R, M, H)])
+@pytest.mark.parametrize(("state", "side"), [(k, side) for k in SPEC for side in (R, M, H, P)])
 def test_table_allows_exactly_what_the_issue_says(state, side):
     status, level = state
-    assert set(actions_for({side}, status, level)) == SPEC[state][side]
+    assert set(actions_for({side}, status, level)) == SPEC[state].get(side, set())
 
 
 def test_nobody_without_a_side_may_do_anything():
