@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from campus.devices import import_page as _import_page  # noqa: F401 - on the devices bp
     from campus.devices import inventory as device_routes
     from campus.devices import scanning as _scanning  # noqa: F401 - on the devices blueprint
+    from campus.interns import routes as intern_routes
     from campus.knowledge import routes as knowledge_routes
     from campus.mail import routes as mail_routes
     from campus.main import routes as main_routes
@@ -148,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(knowledge_routes.bp)
     app.register_blueprint(privacy_routes.bp)
     app.register_blueprint(sso_routes.bp)
+    app.register_blueprint(intern_routes.bp)
 
 
 def register_assets(app: Flask) -> None:

@@ -10,6 +10,7 @@ ROLE_LABELS = {
     Role.CAMPUS_MANAGER: _l("Campus manager"),
     Role.SYSTEM_HOUSE: _l("System house"),
     Role.ADMIN: _l("Administrator"),
+    Role.INTERN: _l("Intern"),
 }
 
 DEVICE_TYPE_LABELS = {

@@ -286,9 +286,26 @@ KNOWLEDGE_RULES = frozenset(
 )
 
 
+# Pupil internships (permissions_interns.py), the same way.
+INTERN_RULES = frozenset(
+    {
+        "can_edit_internship",
+        "can_run_internships",
+        "can_view_internship",
+        "supervises",
+        "visible_internships",
+        "writes_reports",
+    }
+)
+
+
 def __getattr__(name: str):
     if name in KNOWLEDGE_RULES:
         from campus import permissions_knowledge
 
         return getattr(permissions_knowledge, name)
+    if name in INTERN_RULES:
+        from campus import permissions_interns
+
+        return getattr(permissions_interns, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

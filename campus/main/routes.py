@@ -13,7 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from campus.extensions import db
 from campus.main import bp
-from campus.permissions import is_admin, reports_problems
+from campus.permissions import is_admin, is_intern, reports_problems
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -27,6 +27,10 @@ def index():
         return redirect(url_for("admin.overview"))
     if reports_problems(current_user):  # with or without a school: their own tickets
         return redirect(url_for("tickets.mine"))
+    if is_intern(current_user):  # today's and tomorrow's plan, her tickets
+        from campus.interns.routes import intern_home
+
+        return intern_home()
     return redirect(url_for("tickets.queue"))
 
 

@@ -242,7 +242,9 @@ def test_the_guard_recognises_role_comparisons_in_templates(line):
     assert TEMPLATE_COMPARISON.search(line)
 
 
-@pytest.mark.parametrize("module", ["permissions.py", "permissions_knowledge.py"])
+@pytest.mark.parametrize(
+    "module", ["permissions.py", "permissions_knowledge.py", "permissions_interns.py"]
+)
 def test_the_rules_never_answer_http(module):
     source = (ROOT / "campus" / module).read_text()
     assert "abort(" not in source and "from flask import" not in source

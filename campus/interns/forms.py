@@ -1,0 +1,79 @@
+"""Forms of the internships: setting one up, its period, its plan, reports and comments."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import Length, Optional
+
+from campus.models import DayPart, EntryKind
+
+PART_LABELS = {
+    DayPart.MORNING: _l("Morning"),
+    DayPart.MIDDAY: _l("Midday"),
+    DayPart.AFTERNOON: _l("Afternoon"),
+}
+KIND_LABELS = {
+    EntryKind.ON_SITE: _l("On site at a school"),
+    EntryKind.TICKETS: _l("Tickets under supervision"),
+    EntryKind.LABELLING: _l("Labelling devices"),
+    EntryKind.TABLETS: _l("Setting up tablets"),
+    EntryKind.INTERVIEW: _l("Interview"),
+    EntryKind.REFLECTION: _l("Looking back"),
+    EntryKind.OTHER: _l("Other task"),
+}
+
+
+class PeriodForm(FlaskForm):
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class InternshipForm(PeriodForm):
+    display_name = StringField(_l("Name"), validators=[Length(max=120)])
+    email = EmailField(
+        _l("Email"),
+        validators=[Length(max=254)],
+        description=_l("The invitation to set a password goes there."),
+    )
+    supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Set up the internship"))
+
+
+class WeekForm(FlaskForm):
+    monday = DateField(_l("Week of"), validators=[Optional()])
+    submit = SubmitField(_l("Plan the standard week"))
+
+
+class EntryForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[Optional()])
+    part = SelectField(
+        _l("Part of the day"),
+        choices=[SelectChoice(p.value, label) for p, label in PART_LABELS.items()],
+    )
+    kind = SelectField(
+        _l("Template"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
+    )
+    school_id = SelectField(_l("School"), coerce=int, validate_choice=False)
+    title = StringField(
+        _l("Title"), validators=[Length(max=200)], description=_l("Empty: the template's.")
+    )
+    task = TextAreaField(_l("Task"), validators=[Length(max=4000)])
+    submit = SubmitField(_l("Add to the plan"))
+
+
+class NoteForm(FlaskForm):
+    text = TextAreaField(validators=[Length(max=4000)])
+    submit = SubmitField(_l("Save"))
+
+
+class ButtonForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,45 @@
+"""Who may run, see and write pupil internships (issue 19): kept beside
+campus/permissions.py (which re-exports them) under the same rules: each exists for one
+object and as a list filter, and none compares role names or answers HTTP."""
+
+from sqlalchemy import Select, false
+
+from campus.models import Internship, User
+from campus.permissions import is_admin, is_intern, manages_a_campus
+
+
+def can_run_internships(user: User) -> bool:
+    """Administrators and campus managers set internships up (a manager for herself)."""
+    return is_admin(user) or manages_a_campus(user)
+
+
+def supervises(user: User, internship: Internship) -> bool:
+    return manages_a_campus(user) and internship.supervisor_id == user.id
+
+
+def can_edit_internship(user: User, internship: Internship) -> bool:
+    """The period, the plan, the comments and the sign-off: the supervisor; the period
+    also administrators."""
+    return is_admin(user) or supervises(user, internship)
+
+
+def can_view_internship(user: User, internship: Internship) -> bool:
+    return can_edit_internship(user, internship) or (
+        is_intern(user) and internship.intern_id == user.id
+    )
+
+
+def visible_internships(user: User, query: Select) -> Select:
+    """The list twin of can_view_internship, for a query over Internship."""
+    if is_admin(user):
+        return query
+    if manages_a_campus(user):
+        return query.where(Internship.supervisor_id == user.id)
+    if is_intern(user):
+        return query.where(Internship.intern_id == user.id)
+    return query.where(false())
+
+
+def writes_reports(user: User, internship: Internship) -> bool:
+    """The intern writes her short reports on the plan's entries, during the internship."""
+    return is_intern(user) and internship.intern_id == user.id and user.is_active

@@ -1,0 +1,266 @@
+"""Pupil interns (issue 19) through the real HTTP client: setting an internship up, access
+that ends by itself, supervised work on tickets with four-eyes approval, what an intern
+never sees, and the plan."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from campus.extensions import db
+from campus.interns.services import create_internship
+from campus.models import (
+    Internship,
+    InternWork,
+    Mail,
+    PlanEntry,
+    Role,
+    TicketStatus,
+    User,
+)
+from campus.reports.period import today_in_berlin
+from campus.tickets import intern_work, services
+from campus.tickets.workflow import Action
+from tests.conftest import PASSWORD, logged_in, login
+
+TODAY = today_in_berlin()
+
+
+def make_intern(world, *, supervisor=None, starts=0, ends=10, email="pia@schule.example"):
+    internship = create_internship(
+        world.admin,
+        email=email,
+        display_name="Pia Praktikantin",
+        starts_on=TODAY + timedelta(days=starts),
+        ends_on=TODAY + timedelta(days=ends),
+        supervisor_id=(supervisor or world.manager).id,
+    )
+    intern = internship.intern
+    intern.set_password(PASSWORD)
+    db.session.commit()
+    return intern
+
+
+@pytest.fixture
+def pia(world):
+    return make_intern(world, ends=14)  # the next whole week lies within
+
+
+def test_an_admin_sets_up_an_internship_and_the_intern_is_invited(world, as_user):
+    admin = as_user(world.admin)
+    response = admin.post(
+        "/internships/new",
+        data={
+            "display_name": "Pia Praktikantin",
+            "email": "Pia@Schule.example",
+            "starts_on": TODAY.isoformat(),
+            "ends_on": (TODAY + timedelta(days=14)).isoformat(),
+            "supervisor_id": str(world.manager.id),
+        },
+    )
+    assert response.status_code == 302
+    intern = db.session.scalar(select(User).where(User.email == "pia@schule.example"))
+    assert intern.role == Role.INTERN and intern.access_until == TODAY + timedelta(days=14)
+    internship = db.session.scalar(select(Internship))
+    assert internship.supervisor_id == world.manager.id and internship.intern_id == intern.id
+    [mail] = db.session.scalars(select(Mail).where(Mail.kind == "invitation")).all()
+    assert mail.to_address == "pia@schule.example"
+
+
+def test_a_campus_manager_sets_up_internships_for_herself_only(world, as_user):
+    manager = as_user(world.manager)
+    form = manager.get("/internships/new").text
+    assert "supervisor_id" not in form
+    manager.post(
+        "/internships/new",
+        data={
+            "display_name": "Paul",
+            "email": "paul@schule.example",
+            "starts_on": TODAY.isoformat(),
+            "ends_on": TODAY.isoformat(),
+            "supervisor_id": str(world.far_manager.id),  # ignored: she supervises
+        },
+    )
+    assert db.session.scalar(select(Internship.supervisor_id)) == world.manager.id
+
+
+@pytest.mark.parametrize(
+    "starts, ends, field, message",
+    [
+        (3, 1, "ends_on", "vor dem ersten Tag"),
+        (0, 120, "ends_on", "höchstens 92 Tage"),
+        (-20, -10, "ends_on", "schon vorbei"),
+    ],
+)
+def test_a_wrong_period_is_refused_next_to_its_field(world, as_user, starts, ends, field, message):
+    admin = as_user(world.admin)
+    response = admin.post(
+        "/internships/new",
+        data={
+            "display_name": "Pia",
+            "email": "pia@schule.example",
+            "starts_on": (TODAY + timedelta(days=starts)).isoformat(),
+            "ends_on": (TODAY + timedelta(days=ends)).isoformat(),
+            "supervisor_id": str(world.manager.id),
+        },
+    )
+    assert response.status_code == 422 and message in response.text
+    assert db.session.scalar(select(func.count(Internship.id))) == 0
+
+
+def test_access_ends_by_itself_for_pages_and_the_api(world, app, as_user, token_for):
+    intern = make_intern(world, starts=0, ends=0)
+    browser = as_user(intern)
+    token = token_for(intern)
+    assert browser.get("/").status_code == 200
+    assert app.test_client().get("/api/v1/tickets", headers=token).status_code == 200
+    # The last day is over (as if tomorrow had come): nothing works any more.
+    intern.access_until = TODAY - timedelta(days=1)
+    db.session.commit()
+    assert not logged_in(browser)
+    assert app.test_client().get("/api/v1/tickets", headers=token).status_code == 401
+    assert login(app.test_client(), intern.email).status_code != 302
+
+
+def test_an_upcoming_internship_has_no_access_yet(world, app):
+    intern = make_intern(world, starts=3, ends=10)
+    assert login(app.test_client(), intern.email).status_code != 302
+
+
+def test_the_four_eyes_flow(world, pia, as_user):
+    ticket = world.ticket("new")
+    manager, intern, teacher = as_user(world.manager), as_user(pia), as_user(world.teacher)
+    # Not handed over: the intern does not even see it.
+    assert intern.get(f"/tickets/{ticket.id}").status_code == 404
+    assert manager.post(f"/tickets/{ticket.id}/hand_over").status_code == 302
+    page = intern.get(f"/tickets/{ticket.id}")
+    assert page.status_code == 200 and offered(page.text, ticket.id) == {Action.TAKE}
+    intern.post(f"/tickets/{ticket.id}/take")
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.IN_PROGRESS and ticket.assignee_id == world.manager.id
+    page = intern.get(f"/tickets/{ticket.id}")
+    assert offered(page.text, ticket.id) == {Action.REPLY, Action.NOTE, Action.PROPOSE}
+    intern.post(
+        f"/tickets/{ticket.id}/reply", data={"reply-text": "Ich komme in der Pause vorbei."}
+    )
+    intern.post(f"/tickets/{ticket.id}/note", data={"note-text": "Kabel sieht locker aus."})
+    intern.post(f"/tickets/{ticket.id}/propose", data={"propose-text": "HDMI-Kabel getauscht."})
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.IN_PROGRESS  # nothing happens before approval
+    seen = teacher.get(f"/tickets/{ticket.id}").text
+    assert "Ich komme in der Pause vorbei." in seen and "HDMI-Kabel getauscht." not in seen
+    # The supervisor sends it back once, then approves the second proposal.
+    assert Action.APPROVE in offered(manager.get(f"/tickets/{ticket.id}").text, ticket.id)
+    manager.post(f"/tickets/{ticket.id}/send_back", data={"send_back-text": "Bitte genauer."})
+    assert "Bitte genauer." in intern.get(f"/tickets/{ticket.id}").text
+    intern.post(
+        f"/tickets/{ticket.id}/propose",
+        data={"propose-text": "Kabel am Pult getauscht, Bild ist da."},
+    )
+    manager.post(f"/tickets/{ticket.id}/approve")
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.RESOLVED and ticket.resolved_level == 1
+    assert ticket.events[-1].text == "Kabel am Pult getauscht, Bild ist da."
+    assert "Kabel am Pult getauscht" in teacher.get(f"/tickets/{ticket.id}").text
+    work = db.session.get(InternWork, ticket.id)
+    assert work.approved_at is not None and work.sent_back == 1
+
+
+def offered(html: str, ticket_id: int) -> set[Action]:
+    found = re.findall(rf'action="/tickets/{ticket_id}/(\w+)"', html)
+    return {Action(a) for a in found if a != "feedback"}
+
+
+@pytest.mark.parametrize("action", ["resolve", "escalate", "wait", "cancel", "claim", "assign"])
+def test_an_intern_may_not_decide_for_herself(world, pia, as_user, action):
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    db.session.commit()
+    before = (ticket.status, len(ticket.events))
+    response = as_user(pia).post(f"/tickets/{ticket.id}/{action}", data={f"{action}-text": "x"})
+    assert response.status_code in (403, 409, 422)
+    db.session.expire_all()
+    assert (ticket.status, len(ticket.events)) == before
+
+
+def test_only_the_supervisor_approves(world, pia, as_user):
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    intern_work.propose(pia, ticket, "Neu gestartet.")
+    db.session.commit()
+    colleague = as_user(world.colleague)  # a manager of the same campus, not supervising
+    assert Action.APPROVE not in offered(colleague.get(f"/tickets/{ticket.id}").text, ticket.id)
+    assert colleague.post(f"/tickets/{ticket.id}/approve").status_code == 403
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.IN_PROGRESS
+
+
+def test_a_ticket_taken_by_one_intern_is_out_of_sight_for_another(world, pia, as_user):
+    other = make_intern(world, email="olli@schule.example")
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    db.session.commit()
+    assert as_user(other).get(f"/tickets/{ticket.id}").status_code == 404
+    assert as_user(other).post(f"/tickets/{ticket.id}/take").status_code == 404
+
+
+def test_an_intern_never_sees_others_internal_notes_reports_or_the_administration(
+    world, pia, as_user, app, token_for
+):
+    ticket = world.ticket("new")
+    services.note(world.manager, ticket, "Lehrerin ist oft krank, bitte nachsichtig sein.")
+    intern_work.hand_over(world.manager, ticket)
+    db.session.commit()
+    intern = as_user(pia)
+    assert "oft krank" not in intern.get(f"/tickets/{ticket.id}").text
+    token = token_for(pia)
+    api = app.test_client().get(f"/api/v1/tickets/{ticket.id}", headers=token)
+    assert api.status_code == 200 and "oft krank" not in api.text
+    for path in ("/reports/", "/reports/data.json", "/admin/users", "/admin/overview",
+                 "/reports/evaluation"):  # fmt: skip
+        assert intern.get(path).status_code in (403, 404), path
+    other = world.ticket("new")  # not handed over
+    listed = app.test_client().get("/api/v1/tickets", headers=token)
+    assert {t["id"] for t in listed.get_json()["items"]} == {ticket.id}
+    assert intern.get(f"/tickets/{other.id}").status_code == 404
+
+
+def test_the_plan(world, pia, as_user):
+    internship = pia.internship
+    supervisor, intern = as_user(world.manager), as_user(pia)
+    monday = TODAY + timedelta(days=7 - TODAY.weekday())
+    supervisor.post(f"/internships/{internship.id}/week", data={"monday": monday.isoformat()})
+    entries = db.session.scalars(select(PlanEntry).order_by(PlanEntry.day)).all()
+    assert len(entries) == 10 and {e.day.weekday() for e in entries} == {0, 1, 2, 3, 4}
+    assert entries[0].day == monday and entries[0].school_id is not None
+    entry = entries[0]
+    intern.post(
+        f"/internships/{internship.id}/entries/{entry.id}/report", data={"text": "Viel gelernt."}
+    )
+    supervisor.post(
+        f"/internships/{internship.id}/entries/{entry.id}/comment", data={"text": "Gut gemacht!"}
+    )
+    db.session.expire_all()
+    assert (entry.report, entry.comment) == ("Viel gelernt.", "Gut gemacht!")
+    # The intern cannot comment or plan; another manager does not even see it.
+    assert (
+        intern.post(
+            f"/internships/{internship.id}/entries/{entry.id}/comment", data={"text": "x"}
+        ).status_code
+        == 403
+    )
+    assert intern.post(f"/internships/{internship.id}/week", data={}).status_code == 403
+    assert as_user(world.far_manager).get(f"/internships/{internship.id}").status_code == 404
+    # The start page shows today's and tomorrow's plan.
+    supervisor.post(
+        f"/internships/{internship.id}/entries",
+        data={"day": TODAY.isoformat(), "part": "1_morning", "kind": "interview",
+              "school_id": "0", "title": "", "task": ""},
+    )  # fmt: skip
+    home = intern.get("/").text
+    assert "Heute" in home and "Morgen" in home and "Interview mit" in home
+    assert (entries[0].title in home) == (monday == TODAY + timedelta(days=1))  # tomorrow's
