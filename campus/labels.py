@@ -3,7 +3,16 @@
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from campus.models import Category, DeviceStatus, DeviceType, Impact, Role, TicketStatus
+from campus.models import (
+    Category,
+    DayPart,
+    DeviceStatus,
+    DeviceType,
+    EntryKind,
+    Impact,
+    Role,
+    TicketStatus,
+)
 
 ROLE_LABELS = {
     Role.TEACHER: _l("Teacher"),
@@ -173,3 +182,20 @@ def label(kind: str, code: str | int | None) -> str:
     if key not in cache:
         cache[key] = str(ALL_LABELS[kind].get(code, code))
     return cache[key]
+
+
+# The internship plan (campus/interns/): parts of the day and the entries' templates.
+PART_LABELS = {
+    DayPart.MORNING: _l("Morning"),
+    DayPart.MIDDAY: _l("Midday"),
+    DayPart.AFTERNOON: _l("Afternoon"),
+}
+KIND_LABELS = {
+    EntryKind.ON_SITE: _l("On site at a school"),
+    EntryKind.TICKETS: _l("Tickets under supervision"),
+    EntryKind.LABELLING: _l("Labelling devices"),
+    EntryKind.TABLETS: _l("Setting up tablets"),
+    EntryKind.INTERVIEW: _l("Interview"),
+    EntryKind.REFLECTION: _l("Looking back"),
+    EntryKind.OTHER: _l("Other task"),
+}

@@ -13,22 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from campus.models import DayPart, EntryKind
-
-PART_LABELS = {
-    DayPart.MORNING: _l("Morning"),
-    DayPart.MIDDAY: _l("Midday"),
-    DayPart.AFTERNOON: _l("Afternoon"),
-}
-KIND_LABELS = {
-    EntryKind.ON_SITE: _l("On site at a school"),
-    EntryKind.TICKETS: _l("Tickets under supervision"),
-    EntryKind.LABELLING: _l("Labelling devices"),
-    EntryKind.TABLETS: _l("Setting up tablets"),
-    EntryKind.INTERVIEW: _l("Interview"),
-    EntryKind.REFLECTION: _l("Looking back"),
-    EntryKind.OTHER: _l("Other task"),
-}
+from campus.labels import KIND_LABELS, PART_LABELS
 
 
 class PeriodForm(FlaskForm):
@@ -77,3 +62,12 @@ class NoteForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
+
+
+class SignOffForm(FlaskForm):
+    closing_note = TextAreaField(
+        _l("Your words for the certificate"),
+        validators=[Length(max=2000)],
+        description=_l("What the intern did well, what she or he learnt (optional)."),
+    )
+    submit = SubmitField(_l("Sign the certificate"))

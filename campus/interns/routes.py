@@ -1,7 +1,7 @@
 """Internship pages: the list, setting one up, the internship with its plan (the
 supervisor plans and comments, the intern reports), and the intern's start page."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -13,14 +13,14 @@ from campus import permissions
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.interns import bp
+from campus.interns.certificate import certificate_pdf, sign_off
 from campus.interns.forms import (
-    KIND_LABELS,
-    PART_LABELS,
     ButtonForm,
     EntryForm,
     InternshipForm,
     NoteForm,
     PeriodForm,
+    SignOffForm,
     WeekForm,
 )
 from campus.interns.plan import (
@@ -34,6 +34,7 @@ from campus.interns.plan import (
 )
 from campus.interns.services import change_period, create_internship
 from campus.interns.work import tickets_for
+from campus.labels import KIND_LABELS, PART_LABELS
 from campus.models import Internship, PlanEntry, User
 from campus.reports.period import today_in_berlin
 from campus.unit_of_work import work
@@ -124,6 +125,7 @@ def _page(internship: Internship, status: int = 200, **forms):
         week=forms.get("week") or WeekForm(formdata=None, monday=today_in_berlin()),
         entry_form=entry_form,
         note=NoteForm(formdata=None),
+        sign=forms.get("sign") or SignOffForm(formdata=None),
         button=ButtonForm(),
         part_labels=PART_LABELS,
         kind_labels=KIND_LABELS,
@@ -220,6 +222,36 @@ def remove(internship_id: int, entry_id: int):
         delete_entry(current_user, entry)
     flash(_("The entry is removed from the plan."), "success")
     return redirect(url_for("interns.show", internship_id=internship.id))
+
+
+@bp.route("/<int:internship_id>/sign-off", methods=["POST"])
+@login_required
+def sign(internship_id: int):
+    internship = _editable(internship_id)
+    form = SignOffForm()
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            sign_off(current_user, internship, form.closing_note.data or "")
+        if attempt.ok:
+            flash(_("The certificate is signed."), "success")
+            return redirect(url_for("interns.show", internship_id=internship.id))
+    return _page(internship, form_status(form), sign=form)
+
+
+@bp.route("/<int:internship_id>/certificate.pdf")
+@login_required
+def certificate(internship_id: int):
+    internship = _internship(internship_id)
+    if internship.signed_off_at is None:
+        abort(404)
+    return Response(
+        certificate_pdf(internship),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="praktikum-{internship.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
 
 
 def intern_home():

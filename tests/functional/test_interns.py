@@ -264,3 +264,78 @@ def test_the_plan(world, pia, as_user):
     home = intern.get("/").text
     assert "Heute" in home and "Morgen" in home and "Interview mit" in home
     assert (entries[0].title in home) == (monday == TODAY + timedelta(days=1))  # tomorrow's
+
+
+def _co_solve(world, intern, **ticket_args):
+    ticket = world.ticket("new", **ticket_args)
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(intern, ticket)
+    intern_work.propose(intern, ticket, "Lampe getauscht.")
+    intern_work.approve(world.manager, ticket)
+    db.session.commit()
+    return ticket
+
+
+def test_the_certificate_is_signed_on_the_last_day_and_reads_back(world, as_user):
+    from tests.functional.test_privacy_export import _pdf_text
+
+    early = make_intern(world, ends=3, email="frueh@schule.example")
+    response = as_user(world.manager).post(
+        f"/internships/{early.internship.id}/sign-off", data={"closing_note": "x"}
+    )
+    assert response.status_code == 422 and "letzten Tag" in response.text
+    assert db.session.get(Internship, early.internship.id).signed_off_at is None
+
+    intern = make_intern(world, starts=0, ends=0)  # the last day is today
+    internship = intern.internship
+    supervisor, pupil = as_user(world.manager), as_user(intern)
+    supervisor.post(
+        f"/internships/{internship.id}/entries",
+        data={"day": TODAY.isoformat(), "part": "1_morning", "kind": "labelling",
+              "school_id": str(world.teacher.school_id), "title": "", "task": ""},
+    )  # fmt: skip
+    _co_solve(world, intern)
+    assert pupil.get(f"/internships/{internship.id}/certificate.pdf").status_code == 404
+    assert pupil.post(f"/internships/{internship.id}/sign-off", data={}).status_code == 403
+    assert (
+        as_user(world.colleague).post(f"/internships/{internship.id}/sign-off", data={}).status_code
+        == 404
+    )
+    supervisor.post(
+        f"/internships/{internship.id}/sign-off", data={"closing_note": "Sehr engagiert und genau."}
+    )
+    pdf = pupil.get(f"/internships/{internship.id}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = " ".join(_pdf_text(pdf.data).split())
+    for expected in (
+        "Praktikumszertifikat",
+        "Pia Praktikantin",
+        "Helmholtz-Gymnasium",
+        "Geräte etikettieren",
+        "Mitgelöste Tickets: 1",
+        "Sehr engagiert und genau.",
+        world.manager.display_name,
+    ):
+        assert expected in text, expected
+
+
+def test_the_reports_count_internships_without_names(world, as_user):
+    intern = make_intern(world)
+    _co_solve(world, intern)
+    second = world.ticket("new")
+    intern_work.hand_over(world.manager, second)
+    intern_work.take(intern, second)
+    intern_work.propose(intern, second, "Neustart.")
+    intern_work.send_back(world.manager, second, "Bitte prüfen, ob es hält.")
+    intern_work.propose(intern, second, "Neustart, hält seit zwei Tagen.")
+    intern_work.approve(world.manager, second)
+    db.session.commit()
+    page = as_user(world.admin).get("/reports/")
+    section = page.text[page.text.index('id="internship-figures"') :]
+    section = section[: section.index("</table>")]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", section)
+    assert cells[:5] == ["Campus Nord", str(TODAY.year), "1", "2", "50\xa0%"]
+    assert "Pia" not in section
+    # A manager of another campus sees none of it.
+    far = as_user(world.far_manager).get("/reports/").text
+    assert 'id="internship-figures"' not in far
