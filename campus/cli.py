@@ -36,7 +36,8 @@ def campus_cli():
 @with_appcontext
 def seed_demo_command(if_empty: bool):
     """Load the demo (3 campuses, ~80 users, ~300 devices, a year of tickets) once."""
-    from campus.demo import DEMO_LOGINS, DEMO_PASSWORD, demo_present, seed_demo
+    from campus.demo import DEMO_PASSWORD, demo_present, seed_demo
+    from campus.demo_data import DEMO_LOGINS
 
     if current_app.config["CAMPUS_ENV"] == "production":
         raise click.ClickException(

@@ -1,8 +1,7 @@
 """A realistic, repeatable demo: three Dortmund-like campuses with a year of tickets.
 
-Everything is drawn from a fixed random seed and anchored at "now", so a fresh
-demo always looks current and the same run twice gives the same shape.
-"""
+Everything is drawn from a fixed random seed and anchored at "now", so a fresh demo always
+looks current and the same run twice gives the same shape."""
 
 import random
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from campus.demo_data import (
     ROOMS,
     TYPE_CODES,
 )
+from campus.demo_interns import seed_interns
 from campus.demo_knowledge import seed_knowledge
 from campus.demo_timetable import seed_timetable
 from campus.extensions import db
@@ -43,7 +43,6 @@ from campus.tickets.filing import report_ticket
 from campus.tickets.housekeeping import close_unconfirmed
 
 DEMO_PASSWORD = "campus-demo"  # noqa: S105 - documented demo login
-DEMO_LOGINS = ("teacher@demo.test", "manager@demo.test", "systemhouse@demo.test", "admin@demo.test")
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
@@ -192,7 +191,7 @@ def seed_demo(now: datetime | None = None, seed: int = 2021) -> Counts:
         )
     db.session.flush()
     seed_knowledge(rng, now, manager_of, teachers, admin, now.astimezone(BERLIN).date())
-    db.session.flush()
+    seed_interns(now, managers[0], password_hash)  # flushes
     return current_counts()
 
 

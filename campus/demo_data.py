@@ -245,3 +245,12 @@ PROBLEMS = {
         ),
     ],
 }
+
+# The documented logins (README), all with the demo password.
+DEMO_LOGINS = (
+    "teacher@demo.test",
+    "manager@demo.test",
+    "systemhouse@demo.test",
+    "admin@demo.test",
+    "intern@demo.test",  # the pupil intern, while her internship runs (demo_interns.py)
+)

@@ -3,7 +3,8 @@
 from sqlalchemy import func
 
 from campus.auth.services import authenticate
-from campus.demo import DEMO_LOGINS, DEMO_PASSWORD, current_counts
+from campus.demo import DEMO_PASSWORD, current_counts
+from campus.demo_data import DEMO_LOGINS
 from campus.extensions import db
 from campus.models import Role, Ticket, TicketStatus, User
 
