@@ -33,9 +33,11 @@ from campus.models import (
     FaultAnalysis,
     Feedback,
     InboundMail,
+    Internship,
     LoginSession,
     Mail,
     MailPreference,
+    PlanEntry,
     Role,
     SsoLink,
     Ticket,
@@ -51,6 +53,7 @@ ROLE_NAMES = {  # what a person is called once anonymised (the interface is Germ
     Role.CAMPUS_MANAGER: "Campusmanagement",
     Role.SYSTEM_HOUSE: "Systemhaus",
     Role.ADMIN: "Verwaltung",
+    Role.INTERN: "Praktikum",
 }
 NAMED_IN_TEXT = (EventKind.ASSIGNED, EventKind.RELEASED)  # their text is a person's name
 UNUSABLE_PASSWORD = "!"  # noqa: S105 - matches no password hash: nobody logs in
@@ -216,6 +219,20 @@ def pseudonymise_users(user_ids: Sequence[int], now: datetime) -> None:
             )
             .execution_options(synchronize_session=False)
         )
+    # An intern's own words in her plan, and her supervisor's about her, go with her name.
+    internships = select(Internship.id).where(Internship.intern_id.in_(user_ids))
+    db.session.execute(
+        update(PlanEntry)
+        .where(PlanEntry.internship_id.in_(internships))
+        .values(report="", comment="")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(Internship)
+        .where(Internship.intern_id.in_(user_ids))
+        .values(closing_note="")
+        .execution_options(synchronize_session=False)
+    )
     for model, column in (
         (ApiToken, ApiToken.user_id),
         (LoginSession, LoginSession.user_id),

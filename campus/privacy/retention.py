@@ -19,7 +19,7 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 
 from campus.extensions import db
 from campus.models import (
@@ -45,7 +45,7 @@ from campus.privacy.anonymise import (
     delete_photos,
     pseudonymise_users,
 )
-from campus.privacy.settings import SETTINGS_ID, privacy_settings, stored_settings
+from campus.privacy.settings import BERLIN, SETTINGS_ID, privacy_settings, stored_settings
 from campus.unit_of_work import work
 
 BATCH = 500
@@ -116,9 +116,12 @@ def _photos_due(cut: Cutoffs):
 
 
 def _users_due(cut: Cutoffs) -> Select:
+    """Accounts deactivated, or (interns) whose access period ended, long enough ago."""
     return select(User.id).where(
-        User.active.is_(False),
-        User.deactivated_at < cut.users,
+        or_(
+            and_(User.active.is_(False), User.deactivated_at < cut.users),
+            User.access_until < cut.users.astimezone(BERLIN).date(),
+        ),
         User.pseudonymised_at.is_(None),
         ~User.email.endswith("@" + PLACEHOLDER_DOMAIN),
     )

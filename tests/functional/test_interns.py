@@ -339,3 +339,24 @@ def test_the_reports_count_internships_without_names(world, as_user):
     # A manager of another campus sees none of it.
     far = as_user(world.far_manager).get("/reports/").text
     assert 'id="internship-figures"' not in far
+
+
+def test_an_ended_internship_is_pseudonymised_after_the_retention_period(world, app, as_user):
+    from campus.privacy.retention import run_retention
+
+    intern = make_intern(world)
+    internship = intern.internship
+    as_user(world.manager).post(
+        f"/internships/{internship.id}/week",
+        data={"monday": (TODAY + timedelta(days=7 - TODAY.weekday())).isoformat()},
+    )
+    entry = db.session.scalar(select(PlanEntry))
+    entry.report, entry.comment = "Ich habe Tablets eingerichtet.", "Sehr gut, Pia."
+    intern.access_until = TODAY - timedelta(days=200)  # the default period is 180 days
+    intern.access_from = TODAY - timedelta(days=210)
+    db.session.commit()
+    run_retention(app.config["UPLOAD_FOLDER"])
+    db.session.expire_all()
+    intern = db.session.get(User, intern.id)
+    assert intern.pseudonymised_at is not None and intern.display_name == f"Praktikum #{intern.id}"
+    assert (entry.report, entry.comment) == ("", "")
