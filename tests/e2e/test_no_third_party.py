@@ -52,6 +52,8 @@ PAGES = {
     "manager": [
         *MAIN_PAGES["manager"],
         "/reports/evaluation",
+        "/internships",
+        "/internships/1",
         "/devices/",
         "device",
         "/devices/",
@@ -82,8 +84,10 @@ PAGES = {
         "/timetable/holidays",
         "/articles/",
         "article",
+        "/internships",
         "/datenschutz",
     ],
+    "intern": ["/", "/internships/1", "/tickets/", "ticket", "/datenschutz"],
 }
 LOGGED_OUT = ["/auth/login", "/auth/password/forgot", "/datenschutz"]
 
