@@ -13,6 +13,7 @@ from campus import jobs
 from campus.mail import notices, sending
 from campus.reports import facts
 from campus.tickets.housekeeping import release_after_move, release_tickets
+from campus.tickets.intern_work import drop_stale_proposal
 from campus.timetable import due, plans
 from campus.timetable.people import follow_person
 from campus.unit_of_work import Handlers
@@ -48,8 +49,11 @@ def handlers() -> Handlers:
             e.TicketChanged: [facts.on_ticket_changed],
             e.DeviceChanged: [facts.on_device_changed],
             e.SchoolMoved: [facts.on_school_moved, _release_after_move],
-            e.TicketEscalated: [delivery.queue_for],
-            e.TicketReturned: [delivery.queue_for],
+            e.TicketEscalated: [delivery.queue_for, drop_stale_proposal],
+            e.TicketReturned: [delivery.queue_for, drop_stale_proposal],
+            e.TicketResolved: [drop_stale_proposal],
+            e.TicketCancelled: [drop_stale_proposal],
+            e.TicketReopened: [drop_stale_proposal],
             e.UserDeactivated: [_release, _leave_timetable],
             e.UserPlacementChanged: [_release, _leave_timetable],
             e.TimetableChanged: [_follow_timetable],

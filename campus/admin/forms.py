@@ -24,6 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from campus.formhelpers import optional_int
 from campus.labels import CATEGORY_LABELS, ROLE_LABELS
+from campus.models import Role
 
 
 class CampusForm(FlaskForm):
@@ -65,7 +66,11 @@ class UserForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(role.value, text) for role, text in ROLE_LABELS.items()],
+        choices=[
+            SelectChoice(role.value, text)
+            for role, text in ROLE_LABELS.items()
+            if role != Role.INTERN  # set up as internships
+        ],
         validate_choice=False,
     )
     school_id = SelectField(

@@ -167,8 +167,8 @@ def save_user(
             problems.add("email", _l("A user with this email address already exists."))
     if not display_name:
         problems.add("display_name", _l("Please enter a name."))
-    if role not in set(Role):
-        problems.add(
+    if role not in set(Role) - {Role.INTERN} or (user is not None and user.role == Role.INTERN):
+        problems.add(  # interns are set up, and changed, as internships (campus/interns/)
             "role",
             _l("Unknown role: choose teacher, campus manager, system house or administrator."),
         )

@@ -8,7 +8,7 @@ and sends at most one mail per account every few minutes.
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -23,10 +23,15 @@ from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
 from campus.models import AuditAction, Mail, User, normalize_email, utcnow
+from campus.models.user import BERLIN
 from campus.sso.settings import password_allowed
 from campus.urls import external_url
 
 RESET_PAUSE = timedelta(minutes=2)  # one reset mail per account in this time at most
+
+
+def _today() -> date:
+    return datetime.now(BERLIN).date()
 
 
 def unusable_password() -> str:
@@ -122,7 +127,8 @@ def user_for(purpose: str, token: str, lock: bool = False) -> User:
     # Read afresh (and locked on PostgreSQL): of two uses of one link at the same moment,
     # the second sees the password the first one set, and is refused.
     user = db.session.get(User, value[0], populate_existing=True, with_for_update=lock)
-    if user is None or not user.is_active:
+    # An intern may set her password before her first day, never after her last.
+    if user is None or not user.active or (user.access_until or date.max) < _today():
         raise links.LinkRefused()
     if value[1] != account_fingerprint(user):
         raise links.LinkRefused()  # used: the password changed since the link was made

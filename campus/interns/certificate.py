@@ -2,6 +2,7 @@
 printable PDF in German with the period, the schools, the kinds of work done and the
 number of tickets co-solved."""
 
+import json
 from collections import Counter
 
 from flask_babel import format_date
@@ -39,14 +40,19 @@ def facts(internship: Internship) -> dict:
 
 
 def sign_off(actor: User, internship: Internship, closing_note: str) -> None:
+    """Sign the certificate: what it says is frozen now (a later plan or ticket changes
+    nothing), and it is signed once."""
     if not supervises(actor, internship):
         raise NotAllowed(_l("Only the supervisor signs the certificate."))
+    if internship.signed_off_at is not None:
+        raise Conflict(_l("The certificate is already signed."))
     if today_in_berlin() < internship.ends_on:
         raise Conflict(_l("The certificate is signed on the last day of the internship or after."))
     note = (closing_note or "").strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput(_l("The text is too long."), "closing_note")
     internship.closing_note = note
+    internship.certificate = json.dumps(facts(internship), ensure_ascii=False)
     internship.signed_off_at = utcnow()
     internship.signed_off_by_id = actor.id
     db.session.flush()
@@ -55,8 +61,9 @@ def sign_off(actor: User, internship: Internship, closing_note: str) -> None:
 
 
 def certificate_pdf(internship: Internship) -> bytes:
-    """The signed certificate as an A4 PDF (German, or the reader's language)."""
-    found = facts(internship)
+    """The signed certificate as an A4 PDF (German, or the reader's language), from what
+    was frozen at the sign-off."""
+    found = json.loads(internship.certificate) if internship.certificate else facts(internship)
     signer = db.session.get(User, internship.signed_off_by_id) or internship.supervisor
     pdf = Document(_("Campus, the IT support of the school campuses"))
     pdf.add_page()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from campus.audit import audit, person
 from campus.auth.invitations import send_invitation, unusable_password
-from campus.exceptions import ErrorCollector, NotAllowed
+from campus.exceptions import Conflict, ErrorCollector, NotAllowed
 from campus.extensions import db
 from campus.models import AuditAction, Internship, Role, User, is_plain_address, normalize_email
 from campus.permissions import (
@@ -109,6 +109,8 @@ def change_period(actor: User, internship: Internship, starts_on, ends_on) -> No
     """Move or lengthen the internship; the access period follows."""
     if not can_edit_internship(actor, internship):
         raise NotAllowed(_l("Only the supervisor or an administrator changes the internship."))
+    if internship.signed_off_at is not None:
+        raise Conflict(_l("The certificate is signed: the period stays as it says."))
     problems = ErrorCollector()
     _check_period(problems, starts_on, ends_on, new=False)
     problems.raise_if_any()

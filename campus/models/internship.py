@@ -29,6 +29,8 @@ class Internship(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The certificate: the supervisor's closing words and sign-off.
     closing_note: Mapped[str] = mapped_column(Text, default="")
+    # What the certificate says, frozen at the sign-off (JSON): it never changes after.
+    certificate: Mapped[str | None] = mapped_column(Text)
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signed_off_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")

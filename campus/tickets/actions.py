@@ -41,6 +41,15 @@ from campus.unit_of_work import Attempt, StaleVersion, work
 
 # --- the registry ----------------------------------------------------------------------
 
+# What an intern reads above a step that a teacher or the support side reads otherwise.
+INTERN_HINTS = {
+    Action.REPLY: _l(
+        "Goes to the teacher at once (also by e-mail), not to your supervisor first; "
+        "your supervisor reads along."
+    ),
+    Action.NOTE: _l("For your supervisor and the support side only; never shown to the teacher."),
+}
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -70,7 +79,9 @@ class ActionSpec:
     def label_for(self, support: bool) -> str:
         return (self.support_label if support else None) or self.label
 
-    def hint_for(self, support: bool) -> str:
+    def hint_for(self, support: bool, intern: bool = False) -> str:
+        if intern and self.action in INTERN_HINTS:
+            return str(INTERN_HINTS[self.action])
         return (self.support_hint if support else None) or self.hint
 
     def command_from_form(self, form) -> Any:

@@ -10,11 +10,12 @@ proposal as its solution, or sends it back with a comment (four-eyes).
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campus.exceptions import Conflict, NotAllowed
 from campus.extensions import db
 from campus.models import Internship, InternWork, Ticket, TicketEvent, User
+from campus.reports.period import today_in_berlin
 from campus.tickets.transitions import InvalidTransition, apply_rule
 from campus.tickets.workflow import INTERN_ACTIONS, Action, Side
 
@@ -23,10 +24,18 @@ def work_on(ticket: Ticket) -> InternWork | None:
     return ticket.intern_work
 
 
+def _last_day_supervised(user: User):
+    """The last day of the latest internship `user` supervises, or None (never did)."""
+    return db.session.scalar(
+        select(func.max(Internship.ends_on)).where(Internship.supervisor_id == user.id)
+    )
+
+
 def supervises_interns(user: User) -> bool:
-    """Whether `user` supervises (or supervised) an intern."""
-    found = select(Internship.id).where(Internship.supervisor_id == user.id).limit(1)
-    return db.session.scalar(found) is not None
+    """Whether `user` supervises an intern whose internship has not ended (she may hand
+    tickets over to the interns)."""
+    last = _last_day_supervised(user)
+    return last is not None and last >= today_in_berlin()
 
 
 def hand_over(actor: User, ticket: Ticket, now: datetime | None = None) -> TicketEvent:
@@ -124,13 +133,15 @@ def offered(actor: User, ticket: Ticket, actions: list[Action], sides: set[Side]
     """The table's actions minus those the intern work rules out now (the page offers
     what would go through). Read only for interns and for supervisors of interns: for
     every other campus manager the intern actions simply drop out."""
-    if Side.INTERN not in sides and not supervises_interns(actor):
+    last = None if Side.INTERN in sides else _last_day_supervised(actor)
+    if Side.INTERN not in sides and last is None:  # never supervised: none of these steps
         return [a for a in actions if a not in INTERN_ACTIONS]
+    current = last is not None and last >= today_in_berlin()
     work = work_on(ticket)
     only_intern = sides == {Side.INTERN}
     result = []
     for action in actions:
-        if action == Action.HAND_OVER and work is not None:
+        if action == Action.HAND_OVER and (work is not None or not current):
             continue
         if action == Action.TAKE and (work is None or work.intern_id is not None):
             continue
@@ -144,3 +155,13 @@ def offered(actor: User, ticket: Ticket, actions: list[Action], sides: set[Side]
             continue
         result.append(action)
     return result
+
+
+def drop_stale_proposal(event) -> None:
+    """A handler (campus/handlers.py): when the ticket moves on without the proposal
+    (escalated, returned, resolved or cancelled by someone, reopened), a proposal still
+    waiting speaks of a ticket that no longer is: it is dropped, the intern may propose
+    anew, and nobody can approve the old text."""
+    work = event.ticket.intern_work
+    if work is not None and work.proposal is not None:
+        work.proposal, work.proposed_at = None, None

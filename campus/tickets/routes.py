@@ -21,7 +21,7 @@ from campus.models import (
     TicketStatus,
     utcnow,
 )
-from campus.permissions import can_view_ticket, is_support, sees_internal, sides_of
+from campus.permissions import can_view_ticket, is_intern, is_support, sees_internal, sides_of
 from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
@@ -109,6 +109,7 @@ def _render_ticket(
         offered=[(ACTIONS[action], forms[action]) for action in ACTIONS if action in forms],
         error=error,
         is_support=is_support(current_user),
+        is_intern=is_intern(current_user),
         now=now,
         midnight=end_of_day(now),
         on_site=on_site,

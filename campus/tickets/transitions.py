@@ -124,7 +124,8 @@ def apply_rule(
         ticket.status = rule.unassigned_to
     if rule.to_level is not None:
         ticket.level = rule.to_level
-    if rule.side in SUPPORT_SIDES and action in RESPONSES and ticket.first_response_at is None:
+    answering = rule.side in SUPPORT_SIDES or rule.side == Side.INTERN  # an intern answers too
+    if answering and action in RESPONSES and ticket.first_response_at is None:
         ticket.first_response_at = now
     event = record_event(
         ticket,

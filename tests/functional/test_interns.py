@@ -360,3 +360,111 @@ def test_an_ended_internship_is_pseudonymised_after_the_retention_period(world, 
     intern = db.session.get(User, intern.id)
     assert intern.pseudonymised_at is not None and intern.display_name == f"Praktikum #{intern.id}"
     assert (entry.report, entry.comment) == ("", "")
+
+
+def test_the_intern_is_told_where_her_reply_goes(world, pia, as_user):
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    db.session.commit()
+    page = as_user(pia).get(f"/tickets/{ticket.id}").text
+    assert "Geht sofort an die Lehrkraft (auch per E-Mail)" in page
+    assert "Ihre Nachricht geht an das Campusmanagement" not in page
+    # And the teacher sees that an intern answers her.
+    intern_work_reply = services.reply(pia, ticket, "Ich schaue es mir an.")
+    db.session.commit()
+    assert intern_work_reply.ticket.first_response_at is not None
+    teacher_page = as_user(world.teacher).get(f"/tickets/{ticket.id}").text
+    assert "Praktikant*in</span>" in teacher_page
+
+
+def test_a_proposal_left_behind_by_the_ticket_cannot_be_approved(world, pia, as_user):
+    from tests.tickets_helpers import ANALYSIS
+
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    intern_work.propose(pia, ticket, "Beamer neu gestartet.")
+    services.escalate(world.manager, ticket, ANALYSIS)
+    db.session.commit()
+    assert db.session.get(InternWork, ticket.id).proposal is None
+    services.return_to_level1(world.system_house, ticket, "Lampe defekt, bitte tauschen.")
+    db.session.commit()
+    response = as_user(world.manager).post(f"/tickets/{ticket.id}/approve")
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert ticket.status != TicketStatus.RESOLVED
+    # The intern may propose anew.
+    intern_work.propose(pia, ticket, "Lampe getauscht.")
+    db.session.commit()
+
+
+def test_a_signed_certificate_stays_as_signed(world, as_user):
+    from tests.functional.test_privacy_export import _pdf_text
+
+    intern = make_intern(world, starts=0, ends=0)
+    internship = intern.internship
+    supervisor = as_user(world.manager)
+    supervisor.post(f"/internships/{internship.id}/sign-off", data={"closing_note": "Gut."})
+    before = " ".join(
+        _pdf_text(supervisor.get(f"/internships/{internship.id}/certificate.pdf").data).split()
+    )
+    assert "Mitgelöste Tickets: 0" in before
+    _co_solve(world, intern)  # later work is not on the signed certificate
+    after = " ".join(
+        _pdf_text(supervisor.get(f"/internships/{internship.id}/certificate.pdf").data).split()
+    )
+    assert "Mitgelöste Tickets: 0" in after
+    again = supervisor.post(
+        f"/internships/{internship.id}/sign-off", data={"closing_note": "Anders."}
+    )
+    assert again.status_code == 422 and "schon unterschrieben" in again.text
+    moved = supervisor.post(
+        f"/internships/{internship.id}/period",
+        data={"starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=5)).isoformat()},
+    )
+    assert moved.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Internship, internship.id).ends_on == TODAY
+
+
+def test_interns_are_set_up_only_as_internships(world, as_user):
+    admin = as_user(world.admin)
+    assert 'value="intern"' not in admin.get("/admin/users/new").text
+    response = admin.post(
+        f"/admin/users/{world.teacher.id}/edit",
+        data={"email": world.teacher.email, "display_name": "X", "role": "intern"},
+    )
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(User, world.teacher.id).role == Role.TEACHER
+
+
+def test_the_invitation_works_before_the_first_day(world, app):
+    from campus.auth.invitations import invitation_link
+
+    internship = create_internship(
+        world.admin, email="bald@schule.example", display_name="Bald",
+        starts_on=TODAY + timedelta(days=5), ends_on=TODAY + timedelta(days=9),
+        supervisor_id=world.manager.id,
+    )  # fmt: skip
+    db.session.commit()
+    link = invitation_link(internship.intern)
+    path = link[link.index("/auth/") :]
+    browser = app.test_client()
+    assert browser.get(path).status_code == 200
+    done = browser.post(
+        path, data={"password": "ein-gutes-passwort", "confirm": "ein-gutes-passwort"}
+    )
+    assert done.status_code == 302
+
+
+def test_no_hand_over_once_the_internships_are_over(world, as_user):
+    intern = make_intern(world)
+    internship = intern.internship
+    internship.starts_on, internship.ends_on = TODAY - timedelta(days=9), TODAY - timedelta(days=1)
+    db.session.commit()
+    ticket = world.ticket("new")
+    manager = as_user(world.manager)
+    assert Action.HAND_OVER not in offered(manager.get(f"/tickets/{ticket.id}").text, ticket.id)
+    assert manager.post(f"/tickets/{ticket.id}/hand_over").status_code == 403
