@@ -57,6 +57,7 @@ def personal_data(user: User, now: datetime | None = None) -> dict:
         "api_tokens": account.tokens(user),
         "login_sessions": account.sessions(user),
         "school_accounts": account.school_accounts(user),
+        "internship": account.internship(user),
         "mail_preferences": account.preferences(user),
         "mails_to_you": account.mails(user),
         "mails_from_you": account.inbound(user),

@@ -14,6 +14,7 @@ from campus.models import (
     Article,
     AuditEntry,
     InboundMail,
+    Internship,
     LoginSession,
     Mail,
     MailPreference,
@@ -65,6 +66,32 @@ def sessions(user: User) -> list[dict]:
         .order_by(LoginSession.created_at, LoginSession.id)
     )
     return [{"created_at": iso(began), "ended_at": iso(ended)} for began, ended in rows]
+
+
+def internship(user: User) -> dict | None:
+    """An intern's internship: the period, her plan with her reports and the supervisor's
+    comments about her work, the certificate's words (the supervisor by role only)."""
+    found = db.session.scalar(select(Internship).where(Internship.intern_id == user.id))
+    if found is None:
+        return None
+    return {
+        "starts_on": iso(found.starts_on),
+        "ends_on": iso(found.ends_on),
+        "supervisor": "campus_manager",
+        "plan": [
+            {
+                "day": iso(e.day),
+                "part": str(e.part),
+                "title": e.title,
+                "task": e.task,
+                "report": e.report,
+                "comment": e.comment,
+            }
+            for e in found.entries
+        ],
+        "certificate_words": found.closing_note,
+        "signed_off_at": iso(found.signed_off_at),
+    }
 
 
 def school_accounts(user: User) -> list[dict]:

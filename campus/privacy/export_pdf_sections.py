@@ -135,6 +135,15 @@ def _account(pdf: Document, data: dict) -> None:
         [[when(s["created_at"]), when(s["ended_at"])] for s in data["login_sessions"]],
         (90, 90),
     )
+    if data["internship"]:
+        found = data["internship"]
+        pdf.heading(_("Internship"))
+        pdf.paragraph(f"{found['starts_on']} – {found['ends_on']}")
+        for entry in found["plan"]:
+            lines = [entry["task"], entry["report"], entry["comment"]]
+            pdf.entry(f"{entry['day']} · {entry['title']}", "\n".join(x for x in lines if x))
+        if found["certificate_words"]:
+            pdf.paragraph(found["certificate_words"])
     if data["school_accounts"]:
         pdf.heading(_("School account"))
         pdf.grid(

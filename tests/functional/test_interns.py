@@ -468,3 +468,26 @@ def test_no_hand_over_once_the_internships_are_over(world, as_user):
     manager = as_user(world.manager)
     assert Action.HAND_OVER not in offered(manager.get(f"/tickets/{ticket.id}").text, ticket.id)
     assert manager.post(f"/tickets/{ticket.id}/hand_over").status_code == 403
+
+
+def test_the_interns_own_data_holds_her_internship(world, pia, as_user):
+    internship = pia.internship
+    supervisor, intern = as_user(world.manager), as_user(pia)
+    supervisor.post(
+        f"/internships/{internship.id}/entries",
+        data={"day": TODAY.isoformat(), "part": "1_morning", "kind": "tablets",
+              "school_id": "0", "title": "", "task": ""},
+    )  # fmt: skip
+    entry = db.session.scalar(select(PlanEntry))
+    intern.post(
+        f"/internships/{internship.id}/entries/{entry.id}/report", data={"text": "Zehn Tablets."}
+    )
+    supervisor.post(
+        f"/internships/{internship.id}/entries/{entry.id}/comment", data={"text": "Sorgfältig."}
+    )
+    data = intern.get("/profile/data.json").get_json()
+    [planned] = data["internship"]["plan"]
+    assert (planned["report"], planned["comment"]) == ("Zehn Tablets.", "Sorgfältig.")
+    assert data["internship"]["supervisor"] == "campus_manager"  # others by role only
+    assert world.manager.display_name not in intern.get("/profile/data.json").text
+    assert intern.get("/profile/data.pdf").status_code == 200
