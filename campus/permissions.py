@@ -293,6 +293,7 @@ INTERN_RULES = frozenset(
         "can_run_internships",
         "can_view_internship",
         "supervises",
+        "visible_entries",
         "visible_internships",
         "writes_reports",
     }

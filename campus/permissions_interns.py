@@ -4,8 +4,9 @@ object and as a list filter, and none compares role names or answers HTTP."""
 
 from sqlalchemy import Select, false
 
-from campus.models import Internship, User
-from campus.permissions import is_admin, is_intern, manages_a_campus
+from campus.models import EventKind, Internship, Ticket, User
+from campus.permissions import is_admin, is_intern, manages_a_campus, sees_internal, sides_of
+from campus.tickets.workflow import Side
 
 
 def can_run_internships(user: User) -> bool:
@@ -43,3 +44,17 @@ def visible_internships(user: User, query: Select) -> Select:
 def writes_reports(user: User, internship: Internship) -> bool:
     """The intern writes her short reports on the plan's entries, during the internship."""
     return is_intern(user) and internship.intern_id == user.id and user.is_active
+
+
+def visible_entries(user: User, ticket: Ticket) -> list:
+    """The ticket's history entries `user` reads (page and API alike): all for the support
+    side and administrators; the public ones for everyone else; an intern also her own and
+    her supervisor's comments on her proposals, never anyone else's internal notes."""
+    if sees_internal(user, ticket):
+        return list(ticket.events)
+    intern = Side.INTERN in sides_of(user, ticket)
+    return [
+        e
+        for e in ticket.events
+        if not e.internal or (intern and (e.actor_id == user.id or e.kind == EventKind.SENT_BACK))
+    ]

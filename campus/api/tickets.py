@@ -21,7 +21,7 @@ from campus.api.shapes import NewTicketSchema, TicketPageSchema, TicketQuery, pa
 from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import Ticket, TicketEvent
-from campus.permissions import can_view_ticket, sees_internal, visible_tickets
+from campus.permissions import can_view_ticket, visible_entries, visible_tickets
 from campus.schemas import Text, TicketSchema, TicketWithEventsSchema
 from campus.tickets.actions import ACTIONS
 from campus.tickets.filing import report_ticket
@@ -84,8 +84,7 @@ class TicketView:
 
     def __init__(self, ticket: Ticket):
         self._ticket = ticket
-        internal = sees_internal(api_user(), ticket)
-        self.events = [e for e in ticket.events if internal or not e.internal]
+        self.events = visible_entries(api_user(), ticket)
 
     def __getattr__(self, name):
         return getattr(self._ticket, name)

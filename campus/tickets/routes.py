@@ -13,7 +13,6 @@ from campus.knowledge.forms import ArticleForm, ButtonForm
 from campus.knowledge.on_ticket import articles_for
 from campus.knowledge.routes import publish_form
 from campus.models import (
-    EventKind,
     FaultAnalysis,
     Ticket,
     TicketEvent,
@@ -21,7 +20,13 @@ from campus.models import (
     TicketStatus,
     utcnow,
 )
-from campus.permissions import can_view_ticket, is_intern, is_support, sees_internal, sides_of
+from campus.permissions import (
+    can_view_ticket,
+    is_intern,
+    is_support,
+    sees_internal,
+    visible_entries,
+)
 from campus.reports.typical import typical_first_response
 from campus.tickets import bp
 from campus.tickets.actions import ACTIONS, ActionSpec
@@ -30,7 +35,7 @@ from campus.tickets.forms import FeedbackForm
 from campus.tickets.photos import photo_path
 from campus.tickets.queries import device_history, end_of_day, same_model_history
 from campus.tickets.transitions import available_actions, closes_by_itself, reopen_deadline
-from campus.tickets.workflow import Action, Side
+from campus.tickets.workflow import Action
 from campus.timetable.onsite import next_on_site
 from campus.unit_of_work import StaleVersion, work
 
@@ -74,16 +79,7 @@ def _render_ticket(
 ):
     internal = sees_internal(current_user, ticket)
     allowed = available_actions(current_user, ticket)
-    # An intern sees the public conversation, her own entries and the supervisor's word on
-    # her proposals; never anyone else's internal notes.
-    events = [
-        e
-        for e in ticket.events
-        if internal
-        or not e.internal
-        or e.actor_id == current_user.id
-        or (e.kind == EventKind.SENT_BACK and Side.INTERN in sides_of(current_user, ticket))
-    ]
+    events = visible_entries(current_user, ticket)
     history = device_history(current_user, ticket) if internal else []
     show_device = internal and ticket.device is not None
     same_model = same_model_history(current_user, ticket.device) if show_device else []
