@@ -117,6 +117,8 @@ def make_user(app, make_school, make_campus):
 
     def make(role=Role.TEACHER, *, email=None, school=None, campuses=None, password=PASSWORD):
         n = next(numbers)
+        if role == Role.INTERN:  # set up as an internship, supervised by a new manager
+            return _intern(make(Role.CAMPUS_MANAGER, campuses=campuses), n, email, password)
         if role == Role.TEACHER and school is None:
             school = make_school()
         if role == Role.CAMPUS_MANAGER and not campuses:
@@ -134,6 +136,26 @@ def make_user(app, make_school, make_campus):
         return user
 
     return make
+
+
+def _intern(supervisor, n: int, email: str | None, password: str):
+    from datetime import timedelta
+
+    from campus.interns.services import create_internship
+    from campus.reports.period import today_in_berlin
+
+    today = today_in_berlin()
+    intern = create_internship(
+        system_actor(),
+        email=email or f"intern{n}@example.org",
+        display_name=f"Intern {n}",
+        starts_on=today,
+        ends_on=today + timedelta(days=10),
+        supervisor_id=supervisor.id,
+    ).intern
+    intern.set_password(password)
+    db.session.commit()
+    return intern
 
 
 def logged_in(client) -> bool:
