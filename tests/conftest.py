@@ -9,6 +9,8 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from campus import create_app
 from campus.admin.services import save_campus, save_school, save_user, system_actor
@@ -66,11 +68,36 @@ def app(tmp_path, app_config):
         db.session.rollback()
 
     with app.app_context():
-        db.create_all()
+        db.create_all()  # a no-op where an earlier test left the tables (PostgreSQL)
         yield app
         db.session.remove()
-        db.drop_all()
+        if not _emptied_for_the_next_test():
+            db.drop_all()
         db.engine.dispose()
+
+
+# Every sequence of the schema back to 1, as if its tables had just been made.
+RESTART_SEQUENCES = (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n "
+    "ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+)
+
+
+def _emptied_for_the_next_test() -> bool:
+    """On PostgreSQL, delete every row and restart the ids, keeping the tables for the next
+    test: dropping and creating them took half a second a test (a third of the PostgreSQL
+    run). SQLite's in-memory database goes with its engine; a test that dropped tables
+    itself gets them dropped and made anew."""
+    if db.engine.dialect.name != "postgresql":
+        return False
+    try:
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+            connection.execute(text(RESTART_SEQUENCES))
+    except DBAPIError:
+        return False
+    return True
 
 
 @pytest.fixture
