@@ -159,7 +159,7 @@ def save_user(
     problems = ErrorCollector()
     email = normalize_email(email or "")
     display_name = _clean(display_name)
-    if not _looks_like_email(email):
+    if not looks_like_email(email):
         problems.add("email", _l("Please enter a valid email address."))
     else:
         clash = db.session.scalar(db.select(User).where(User.email == email))
@@ -268,7 +268,7 @@ def placement_text(user: User) -> str:
     return str(user.role)
 
 
-def _looks_like_email(email: str) -> bool:
+def looks_like_email(email: str) -> bool:
     return is_plain_address(email) and not is_placeholder_address(email)
 
 

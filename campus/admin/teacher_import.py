@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from campus.admin.services import _looks_like_email, save_user
+from campus.admin.services import looks_like_email, save_user
 from campus.devices.importer import decode
 from campus.exceptions import InvalidInput, NotAllowed
 from campus.extensions import db
@@ -175,7 +175,7 @@ def plan_import(actor: User, school_id: int | None, data: bytes) -> ImportPlan:
         plan = RowPlan(line, email, name, CREATE)
         if not email:
             plan.problems.append(str(_l("no e-mail address")))
-        elif not _looks_like_email(email) or _has_controls(email):
+        elif not looks_like_email(email) or _has_controls(email):
             plan.problems.append(str(_l("not a valid e-mail address")))
         elif email in seen:
             plan.problems.append(

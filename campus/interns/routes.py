@@ -265,5 +265,5 @@ def intern_home():
         internship=internship,
         days=days_ahead(internship, today_in_berlin(), 2),
         part_labels=PART_LABELS,
-        tickets=tickets_for(internship, current_user),
+        tickets=tickets_for(internship),
     )

@@ -10,18 +10,18 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campus.admin.services import looks_like_email
 from campus.audit import audit, person
 from campus.auth.invitations import send_invitation, unusable_password
 from campus.exceptions import Conflict, ErrorCollector, NotAllowed
 from campus.extensions import db
-from campus.models import AuditAction, Internship, Role, User, is_plain_address, normalize_email
+from campus.models import AuditAction, Internship, Role, User, normalize_email
 from campus.permissions import (
     can_edit_internship,
     can_run_internships,
     is_admin,
     manages_a_campus,
 )
-from campus.privacy.anonymise import is_placeholder_address
 from campus.reports.period import today_in_berlin
 
 LONGEST = timedelta(days=92)  # an internship lasts days or weeks, never a school year
@@ -67,7 +67,7 @@ def create_internship(
     problems = ErrorCollector()
     email = normalize_email(email or "")
     display_name = " ".join((display_name or "").split())[:120]
-    if not is_plain_address(email) or is_placeholder_address(email):
+    if not looks_like_email(email):
         problems.add("email", _l("Please enter a valid email address."))
     elif db.session.scalar(select(User.id).where(User.email == email)) is not None:
         problems.add("email", _l("A user with this email address already exists."))

@@ -18,7 +18,7 @@ class InternTickets:
     at_once: int  # of those, approved without a proposal sent back first
 
 
-def tickets_for(internship: Internship, viewer=None) -> InternTickets:
+def tickets_for(internship: Internship) -> InternTickets:
     intern_id = internship.intern_id
     taken = db.session.scalars(
         select(Ticket)

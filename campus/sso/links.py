@@ -8,6 +8,7 @@ from campus.exceptions import NotAllowed
 from campus.extensions import db
 from campus.models import AuditAction, SsoLink, User
 from campus.permissions import can_administer
+from campus.sso.settings import ADMINS_ONLY
 
 
 def linked_users(provider: str | None = None, search: str | None = None) -> Select:
@@ -57,14 +58,8 @@ def unlink(actor: User, link: SsoLink) -> None:
     end. A teacher's next sign-in there links anew by her verified address; to keep a
     person out, deactivate the account."""
     if not can_administer(actor):
-        raise NotAllowed(_not_allowed())
+        raise NotAllowed(ADMINS_ONLY)
     audit(AuditAction.SSO_UNLINKED, actor=actor, subject=person(link.user), detail=link.provider)
     link.user.session_version += 1  # signed in through the link: those logins end
     db.session.delete(link)
     db.session.flush()
-
-
-def _not_allowed():
-    from flask_babel import lazy_gettext as _l
-
-    return _l("Only administrators may change how people sign in.")

@@ -35,7 +35,8 @@ from campus.sso import bp
 from campus.sso.accounts import link_account, sign_in
 from campus.sso.errors import ProviderUnavailable, SignInRefused
 from campus.sso.forms import LinkForm
-from campus.sso.providers import Provider, client, metadata, provider
+from campus.sso.links import links_of
+from campus.sso.providers import Provider, client, metadata, provider, providers
 from campus.unit_of_work import work
 from campus.urls import external_url, local_path
 
@@ -247,9 +248,6 @@ def end_session(name: str):
 @login_required
 def profile():
     """The person's school accounts: which are linked, since when; link one."""
-    from campus.sso.links import links_of
-    from campus.sso.providers import providers
-
     response = make_response(
         render_template(
             "sso/profile.html",

@@ -12,6 +12,8 @@ from campus.models import AuditAction, SignInSettings, User, utcnow
 from campus.permissions import administrators, can_administer, is_admin, is_intern
 from campus.sso.providers import providers
 
+ADMINS_ONLY = _l("Only administrators may change how people sign in.")
+
 SETTINGS_ID = 1
 
 
@@ -44,7 +46,7 @@ def password_allowed(user: User) -> bool:
 
 def set_passwords_for_all(actor: User, on: bool) -> None:
     if not can_administer(actor):
-        raise NotAllowed(_l("Only administrators may change how people sign in."))
+        raise NotAllowed(ADMINS_ONLY)
     settings = stored_settings()
     if settings.password_for_all == on:
         return
