@@ -96,8 +96,9 @@ class ActionSpec:
 
     @property
     def one_click(self) -> bool:
-        """A button without input (take on, confirm)."""
-        return not fields(self.command)
+        """A button without input (take on, confirm; approve only names the proposal shown,
+        in a hidden field)."""
+        return all(f.metadata.get("hidden") for f in fields(self.command))
 
     def form_for(self, ticket: Ticket, *, posted: bool) -> Any:
         """The page's form for this action on `ticket` (posted: read from the request)."""

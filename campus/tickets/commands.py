@@ -3,7 +3,7 @@
 The registry (campus/tickets/actions.py) pairs each action with one of each.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, post_load
@@ -44,6 +44,13 @@ class Analysis:
     reproduce: str = ""
 
 
+@dataclass(frozen=True)
+class Approval:
+    """The supervisor approves the intern's proposal she read: its event's id."""
+
+    proposal: int | None = field(default=None, metadata={"hidden": True})
+
+
 # --- API bodies: the same commands as JSON -------------------------------------------------
 
 ANALYSIS_AS_OBJECT = _l(
@@ -78,6 +85,18 @@ class AssignmentBody(Schema):
         load_default=None,
         error_messages={"invalid": WHOLE_NUMBER},
         metadata={"description": "The colleague's user id."},
+    )
+
+
+class ApprovalBody(Schema):
+    proposal = Number(
+        strict=True,
+        required=True,
+        error_messages={"invalid": WHOLE_NUMBER},
+        metadata={
+            "description": "The id of the ticket's event (kind proposed) whose solution is "
+            "approved: a proposal changed since it was read is refused."
+        },
     )
 
 

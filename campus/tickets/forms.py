@@ -110,6 +110,12 @@ class ConfirmActionForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+class ApproveForm(ConfirmActionForm):
+    """Approving an intern's proposal names the proposal the page showed (its event)."""
+
+    proposal = HiddenField(filters=[optional_int])
+
+
 class FeedbackForm(FlaskForm):
     """Thumbs up or down (the two buttons carry `rating`), and an optional comment."""
 

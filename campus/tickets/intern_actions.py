@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from campus.tickets import intern_work
 from campus.tickets.actions import ACTIONS, ActionSpec, _text_action
-from campus.tickets.commands import NoBody, NoInput
-from campus.tickets.forms import ConfirmActionForm
+from campus.tickets.commands import Approval, ApprovalBody, NoBody, NoInput
+from campus.tickets.forms import ApproveForm, ConfirmActionForm
 from campus.tickets.workflow import Action
 
 
@@ -15,6 +15,11 @@ def _taken_by_intern(ticket) -> str | None:
     if work is None or work.intern is None:
         return None
     return str(_l("Already taken by %(name)s.", name=work.intern.display_name))
+
+
+def _the_proposal_shown(form, ticket, fresh: bool) -> None:
+    if fresh:
+        form.proposal.data = intern_work.proposal_event_id(ticket)
 
 
 ACTIONS.update(
@@ -52,13 +57,14 @@ ACTIONS.update(
             ),
             ActionSpec(
                 Action.APPROVE,
-                NoInput,
-                ConfirmActionForm,
-                NoBody,
-                lambda actor, ticket, _c: intern_work.approve(actor, ticket),
+                Approval,
+                ApproveForm,
+                ApprovalBody,
+                lambda actor, ticket, c: intern_work.approve(actor, ticket, c.proposal),
                 _l("The proposed solution is approved; the teacher is asked to confirm."),
                 _l("The proposal becomes the solution the teacher reads."),
                 button="success",
+                prepare=_the_proposal_shown,
             ),
             _text_action(
                 Action.SEND_BACK,

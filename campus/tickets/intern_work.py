@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from campus.exceptions import Conflict, NotAllowed
 from campus.extensions import db
-from campus.models import Internship, InternWork, Ticket, TicketEvent, User
+from campus.models import EventKind, Internship, InternWork, Ticket, TicketEvent, User
 from campus.reports.period import today_in_berlin
 from campus.tickets.transitions import InvalidTransition, apply_rule
 from campus.tickets.workflow import INTERN_ACTIONS, Action, Side
@@ -91,9 +91,24 @@ def _supervisor_check(actor: User, ticket: Ticket) -> InternWork:
     return work
 
 
-def approve(actor: User, ticket: Ticket, now: datetime | None = None) -> TicketEvent:
-    """The supervisor approves: the proposal becomes the ticket's solution (level 1)."""
+def proposal_event_id(ticket: Ticket) -> int | None:
+    """The event of the proposal waiting now (None: none waits)."""
+    if ticket.intern_work is None or ticket.intern_work.proposal is None:
+        return None
+    return max((e.id for e in ticket.events if e.kind == EventKind.PROPOSED), default=None)
+
+
+def approve(
+    actor: User, ticket: Ticket, proposal: int | None, now: datetime | None = None
+) -> TicketEvent:
+    """The supervisor approves the proposal she read (`proposal`: its event's id): it
+    becomes the ticket's solution (level 1). A proposal dropped and made anew since she
+    read it is not approved unread."""
     work = _supervisor_check(actor, ticket)
+    if proposal is None or proposal != proposal_event_id(ticket):
+        raise Conflict(
+            _l("The proposed solution has changed since you read it. Please read it again.")
+        )
     proposal = work.proposal
 
     def check(_rule, _sides, when):

@@ -321,6 +321,8 @@ def test_api_allows_exactly_what_the_pages_allow(client, world, token_for, state
             body["assignee_id"] = int(data["assign-assignee_id"])
         if action == Action.ESCALATE:
             body["analysis"] = ANALYSIS
+        if action == Action.APPROVE:
+            body["proposal"] = int(data["approve-proposal"] or 0)
         response = client.post(f"/api/v1/tickets/{ticket.id}/actions", headers=headers, json=body)
         if expected is None:
             assert response.status_code == 404, action

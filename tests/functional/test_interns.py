@@ -158,13 +158,20 @@ def test_the_four_eyes_flow(world, pia, as_user):
         f"/tickets/{ticket.id}/propose",
         data={"propose-text": "Kabel am Pult getauscht, Bild ist da."},
     )
-    manager.post(f"/tickets/{ticket.id}/approve")
+    assert approve_as_shown(manager, ticket).status_code == 302
     db.session.expire_all()
     assert ticket.status == TicketStatus.RESOLVED and ticket.resolved_level == 1
     assert ticket.events[-1].text == "Kabel am Pult getauscht, Bild ist da."
     assert "Kabel am Pult getauscht" in teacher.get(f"/tickets/{ticket.id}").text
     work = db.session.get(InternWork, ticket.id)
     assert work.approved_at is not None and work.sent_back == 1
+
+
+def approve_as_shown(browser, ticket):
+    """Approve the proposal the ticket page shows (its form names the proposal)."""
+    page = browser.get(f"/tickets/{ticket.id}").text
+    shown = re.search(r'name="approve-proposal" type="hidden" value="(\d+)"', page).group(1)
+    return browser.post(f"/tickets/{ticket.id}/approve", data={"approve-proposal": shown})
 
 
 def offered(html: str, ticket_id: int) -> set[Action]:
@@ -271,7 +278,7 @@ def _co_solve(world, intern, **ticket_args):
     intern_work.hand_over(world.manager, ticket)
     intern_work.take(intern, ticket)
     intern_work.propose(intern, ticket, "Lampe getauscht.")
-    intern_work.approve(world.manager, ticket)
+    intern_work.approve(world.manager, ticket, intern_work.proposal_event_id(ticket))
     db.session.commit()
     return ticket
 
@@ -328,7 +335,7 @@ def test_the_reports_count_internships_without_names(world, as_user):
     intern_work.propose(intern, second, "Neustart.")
     intern_work.send_back(world.manager, second, "Bitte prüfen, ob es hält.")
     intern_work.propose(intern, second, "Neustart, hält seit zwei Tagen.")
-    intern_work.approve(world.manager, second)
+    intern_work.approve(world.manager, second, intern_work.proposal_event_id(second))
     db.session.commit()
     page = as_user(world.admin).get("/reports/")
     section = page.text[page.text.index('id="internship-figures"') :]
@@ -378,13 +385,19 @@ def test_the_intern_is_told_where_her_reply_goes(world, pia, as_user):
     assert "Praktikant*in</span>" in teacher_page
 
 
-def test_a_proposal_left_behind_by_the_ticket_cannot_be_approved(world, pia, as_user):
+def test_a_proposal_left_behind_by_the_ticket_cannot_be_approved(
+    client, world, pia, as_user, token_for
+):
     from tests.tickets_helpers import ANALYSIS
 
     ticket = world.ticket("new")
     intern_work.hand_over(world.manager, ticket)
     intern_work.take(pia, ticket)
     intern_work.propose(pia, ticket, "Beamer neu gestartet.")
+    db.session.commit()
+    manager = as_user(world.manager)
+    page = manager.get(f"/tickets/{ticket.id}").text  # the supervisor reads the first one
+    read = re.search(r'name="approve-proposal" type="hidden" value="(\d+)"', page).group(1)
     services.escalate(world.manager, ticket, ANALYSIS)
     db.session.commit()
     assert db.session.get(InternWork, ticket.id).proposal is None
@@ -394,9 +407,20 @@ def test_a_proposal_left_behind_by_the_ticket_cannot_be_approved(world, pia, as_
     assert response.status_code == 409
     db.session.expire_all()
     assert ticket.status != TicketStatus.RESOLVED
-    # The intern may propose anew.
+    # The intern may propose anew; what the supervisor read before is not approved by it.
     intern_work.propose(pia, ticket, "Lampe getauscht.")
     db.session.commit()
+    response = manager.post(f"/tickets/{ticket.id}/approve", data={"approve-proposal": read})
+    assert response.status_code == 409
+    assert "has changed since you read it" in response.text
+    api = f"/api/v1/tickets/{ticket.id}/actions"
+    unread = client.post(api, headers=token_for(world.manager), json={"action": "approve"})
+    assert unread.status_code == 400 and "proposal" in unread.json["error"]["fields"]
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.IN_PROGRESS
+    assert approve_as_shown(manager, ticket).status_code == 302
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.RESOLVED and ticket.events[-1].text == "Lampe getauscht."
 
 
 def test_a_signed_certificate_stays_as_signed(world, as_user):

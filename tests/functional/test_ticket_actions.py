@@ -7,6 +7,7 @@ import pytest
 
 from campus.extensions import db
 from campus.models import Ticket
+from campus.tickets import intern_work
 from campus.tickets.workflow import INTERN_ACTIONS, SYSTEM_ACTIONS, Action, Side
 from tests.unit.test_workflow import SPEC
 
@@ -50,8 +51,10 @@ def user_for(world, role):
 
 
 def form_data(world, ticket, action: Action) -> dict:
-    if action in (Action.CLAIM, Action.CONFIRM):
+    if action in (Action.CLAIM, Action.CONFIRM, Action.HAND_OVER, Action.TAKE):
         return {}
+    if action == Action.APPROVE:  # the proposal the page shows
+        return {"approve-proposal": str(intern_work.proposal_event_id(ticket) or "")}
     if action == Action.ASSIGN:
         colleague = world.colleague if ticket.level == 1 else world.system_house2
         return {"assign-assignee_id": str(colleague.id)}
