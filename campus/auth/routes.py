@@ -166,7 +166,7 @@ def password():
 @login_required
 def notifications():
     """Which mails this person gets, at once or in the digest, and when the digest comes."""
-    from campus.mail.notifications import kinds_for
+    from campus.mail.kinds import kinds_for
     from campus.mail.preferences import current_choices, save_choices
 
     kinds = kinds_for(current_user)

@@ -29,6 +29,8 @@ MAILED_EVENTS = (
     e.TicketCancelled,
     e.TicketEscalated,
     e.TicketReopened,
+    e.SolutionProposed,
+    e.ProposalSentBack,
 )
 MAILED_KINDS = tuple(kind for kind, cls in TICKET_EVENTS.items() if cls in MAILED_EVENTS)
 

@@ -9,9 +9,6 @@ internal notes, the system house's internal return text and the fault analysis n
 leave the ticket page.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from flask import current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,139 +17,16 @@ from campus import events as e
 from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
+from campus.mail.kinds import KINDS, MODES, NO_REPLIES, WHAT, Kind
 from campus.models import Impact, MailPreference, Ticket, User
 from campus.permissions import (
     can_view_ticket,
     level_two_staff,
     managers,
     manages_a_campus,
-    reports_problems,
     works_at_level_two,
 )
 from campus.urls import external_url
-
-MODES = ("now", "digest", "off")
-
-
-@dataclass(frozen=True)
-class Kind:
-    key: str
-    reader: Callable[[User], bool]  # who can get it (and sees the choice for it)
-    label: str  # on the notifications page
-    subject: str  # "%(title)s" is the ticket's title
-    lead: str  # the mail's first sentence
-    default: str = "now"
-    digest: bool = True  # may wait for the digest
-
-
-KINDS: dict[str, Kind] = {
-    kind.key: kind
-    for kind in (
-        Kind(
-            "asked",
-            reports_problems,
-            _l("A question about your report"),
-            _l("Question about your report: %(title)s"),
-            _l("%(actor)s has a question about your report."),
-            digest=False,
-        ),
-        Kind(
-            "replied",
-            reports_problems,
-            _l("A reply on your report"),
-            _l("Reply on your report: %(title)s"),
-            _l("%(actor)s has replied on your report."),
-        ),
-        Kind(
-            "resolved",
-            reports_problems,
-            _l("Your report was solved"),
-            _l("Solved: %(title)s"),
-            _l(
-                "%(actor)s has solved your report. Please tell us with one click whether "
-                "the problem is gone."
-            ),
-            digest=False,
-        ),
-        Kind(
-            "returned",
-            reports_problems,
-            _l("Your report is back with the campus manager"),
-            _l("Back with your campus manager: %(title)s"),
-            _l(
-                "The system house has worked on your report and handed it back to your "
-                "campus manager, who takes it on from here."
-            ),
-        ),
-        Kind(
-            "cancelled",
-            reports_problems,
-            _l("Your report was closed without a fix"),
-            _l("Closed: %(title)s"),
-            _l("%(actor)s has closed your report."),
-        ),
-        Kind(
-            "new_blocking",
-            manages_a_campus,
-            _l("New report: lesson cannot go on"),
-            _l("Lesson cannot go on: %(title)s"),
-            _l("%(actor)s reports a fault that stops a lesson at %(school)s."),
-            digest=False,
-        ),
-        Kind(
-            "new_ticket",
-            manages_a_campus,
-            _l("Other new reports at your schools"),
-            _l("New report: %(title)s"),
-            _l("%(actor)s has reported a problem at %(school)s."),
-            default="digest",
-        ),
-        Kind(
-            "teacher_replied",
-            manages_a_campus,
-            _l("The teacher's reply"),
-            _l("The teacher replied: %(title)s"),
-            _l("%(actor)s has replied."),
-        ),
-        Kind(
-            "l2_result",
-            manages_a_campus,
-            _l("A result from the system house"),
-            _l("System house: %(title)s"),
-            _l("The system house has %(what)s on a ticket of yours."),
-        ),
-        Kind(
-            "escalated",
-            works_at_level_two,
-            _l("A new escalation"),
-            _l("Escalated: %(title)s"),
-            _l(
-                "%(actor)s has escalated a ticket from %(school)s to the system house, "
-                "with a fault analysis on the ticket page."
-            ),
-        ),
-        Kind(
-            "manager_replied",
-            works_at_level_two,
-            _l("The campus manager's reply"),
-            _l("Reply from the campus: %(title)s"),
-            _l("%(actor)s has replied on an escalated ticket."),
-        ),
-    )
-}
-
-WHAT = {
-    e.TicketReplied: _l("sent a reply"),
-    e.TicketResolved: _l("solved the problem"),
-    e.TicketReturned: _l("handed the ticket back to you"),
-}
-# Notices an answer by mail cannot follow (the ticket waits for a click, or is closed).
-NO_REPLIES = ("resolved", "cancelled")
-
-
-def kinds_for(user: User) -> list[Kind]:
-    return [kind for kind in KINDS.values() if kind.reader(user)]
-
 
 # --- who reads what -------------------------------------------------------------------------
 
@@ -172,8 +46,34 @@ def _level_two(ticket: Ticket) -> list[User]:
     return list(db.session.scalars(level_two_staff(select(User))))
 
 
+def _intern_work(event: e.TicketChanged) -> list[tuple[User, str]]:
+    """The intern who took the ticket on, or her supervisor, where the change concerns
+    them: the teacher's reply (intern), a proposal (supervisor), the supervisor's answer
+    (intern; an approval is the resolution stamped when the proposal was approved)."""
+    work = event.ticket.intern_work
+    if work is None or work.intern is None:
+        return []
+    by_reporter = event.actor is not None and event.actor.id == event.ticket.reporter_id
+    match event:
+        case e.TicketReplied() if by_reporter:
+            return [(work.intern, "teacher_replied")]
+        case e.SolutionProposed() if work.supervisor_id is not None:
+            return [(db.session.get(User, work.supervisor_id), "proposed")]
+        case e.ProposalSentBack():
+            return [(work.intern, "sent_back")]
+        case e.TicketResolved() if work.approved_at is not None and work.approved_at == (
+            event.trail.created_at if event.trail is not None else event.at
+        ):
+            return [(work.intern, "approved")]
+    return []
+
+
 def readers(event: e.TicketChanged) -> list[tuple[User, str]]:
     """(reader, kind) for one ticket event, before leaving out the actor."""
+    return _readers(event) + _intern_work(event)
+
+
+def _readers(event: e.TicketChanged) -> list[tuple[User, str]]:
     ticket, actor = event.ticket, event.actor
     reporter = ticket.reporter
     by_reporter = actor is not None and actor.id == reporter.id
@@ -234,7 +134,7 @@ def write_for(event: e.TicketChanged) -> int:
     found = [
         (user, kind)
         for user, kind in readers(event)
-        if user.active
+        if user.is_active
         and (event.actor is None or user.id != event.actor.id)
         and can_view_ticket(user, event.ticket)
     ]
@@ -254,13 +154,14 @@ def write_for(event: e.TicketChanged) -> int:
     return written
 
 
-def public_text(event: e.TicketChanged) -> str:
+def public_text(event: e.TicketChanged, kind: Kind) -> str:
     """What the mail may quote: the teacher's description of a new report, or the public
-    text of the history entry; never an internal one."""
+    text of the history entry; an internal one only to the supervisor and the intern, of
+    the proposal and the comment on it."""
     if isinstance(event, e.TicketFiled):
         return event.ticket.description
     trail = event.trail
-    if trail is None or trail.internal:
+    if trail is None or (trail.internal and not kind.quotes_internal):
         return ""
     return trail.text or ""
 
@@ -284,7 +185,7 @@ def mail_for(user: User, kind: Kind, event: e.TicketChanged, hold: bool):
             "reader": user,
             "ticket": ticket,
             "lead": kind.lead % values,
-            "quote": public_text(event),
+            "quote": public_text(event, kind),
             "ticket_url": external_url("tickets.detail", ticket_id=ticket.id),
             "answers": answers,
             "settings_url": external_url("auth.notifications"),

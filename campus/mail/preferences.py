@@ -7,7 +7,8 @@ from sqlalchemy import delete, select
 from campus.exceptions import InvalidInput
 from campus.extensions import db
 from campus.mail.digest import format_times, parse_times
-from campus.mail.notifications import MODES, kinds_for, mode_of
+from campus.mail.kinds import MODES, kinds_for
+from campus.mail.notifications import mode_of
 from campus.models import MailPreference, User
 
 

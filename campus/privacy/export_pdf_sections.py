@@ -17,7 +17,7 @@ from campus.labels import (
     MAIL_STATUS_LABELS,
     STATUS_LABELS,
 )
-from campus.mail.notifications import KINDS
+from campus.mail.kinds import KINDS
 from campus.privacy.pdf_document import Document, when
 
 MODES = {"now": _l("At once"), "digest": _l("In the digest"), "off": _l("No mail")}

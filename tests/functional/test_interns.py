@@ -412,7 +412,7 @@ def test_a_proposal_left_behind_by_the_ticket_cannot_be_approved(
     db.session.commit()
     response = manager.post(f"/tickets/{ticket.id}/approve", data={"approve-proposal": read})
     assert response.status_code == 409
-    assert "has changed since you read it" in response.text
+    assert "hat sich geändert, seit Sie ihn gelesen haben" in response.text
     api = f"/api/v1/tickets/{ticket.id}/actions"
     unread = client.post(api, headers=token_for(world.manager), json={"action": "approve"})
     assert unread.status_code == 400 and "proposal" in unread.json["error"]["fields"]

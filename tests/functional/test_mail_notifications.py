@@ -306,3 +306,43 @@ def test_after_yes_solved_from_the_mail_she_rates_the_solution_once(
     assert [f.rating for f in db.session.scalars(select(Feedback))] == [-1]
     forged = rate.group(1)[:-3] + ("abc" if not rate.group(1).endswith("abc") else "xyz")
     assert anonymous.get(forged).status_code == 404
+
+
+def test_the_supervisor_and_the_intern_hear_of_each_others_steps(world, as_user, mailserver):
+    from tests.functional.test_interns import approve_as_shown, make_intern
+
+    pia = make_intern(world)
+    ticket = file_ticket(as_user(world.teacher))
+    manager, intern, teacher = as_user(world.manager), as_user(pia), as_user(world.teacher)
+    act(manager, ticket, "hand_over")
+    act(intern, ticket, "take")
+    act(intern, ticket, "note", text="NOTIZ: Kabel wackelt")
+    act(intern, ticket, "reply", text="Ich komme in der Pause vorbei.")
+    act(teacher, ticket, "reply", text="Danke, Raum A 101.")
+    inbox = mailserver.inbox
+    assert "Danke, Raum A 101." in text_of(inbox.one_to(pia.email))  # the teacher's reply
+    act(intern, ticket, "propose", text="HDMI-Kabel getauscht.")
+    proposed = [m for m in inbox.to(world.manager.email) if "Vorschlag" in m["Subject"]]
+    assert len(proposed) == 1
+    assert proposed[0]["Subject"].startswith("Vorschlag zur Freigabe: Beamer zeigt kein Bild")
+    assert "HDMI-Kabel getauscht." in text_of(proposed[0])
+    assert f"{BASE}/tickets/{ticket.id}" in links_in(proposed[0])
+    act(manager, ticket, "send_back", text="Bitte genauer: welches Kabel?")
+    sent_back = inbox.to(pia.email)[-1]
+    assert sent_back["Subject"].startswith("Zurückgegeben: Beamer zeigt kein Bild")
+    assert "Bitte genauer: welches Kabel?" in text_of(sent_back)
+    act(intern, ticket, "propose", text="HDMI-Kabel am Pult getauscht, Bild ist da.")
+    assert approve_as_shown(manager, ticket).status_code == 302
+    approved = inbox.to(pia.email)[-1]
+    assert approved["Subject"].startswith("Freigegeben: Beamer zeigt kein Bild")
+    solved = inbox.to(world.teacher.email)[-1]
+    assert "HDMI-Kabel am Pult getauscht, Bild ist da." in text_of(solved)
+    # The proposals wait unseen by the teacher; notes and comments never leave the page.
+    for message in inbox.to(world.teacher.email):
+        assert "Bitte genauer" not in message.as_string()
+        assert "HDMI-Kabel getauscht." not in text_of(message)
+    for message in inbox.messages:
+        assert "NOTIZ" not in message.as_string()
+    assert not [m for m in inbox.to(world.colleague.email) if "Vorschlag" in m["Subject"]]
+    choices = as_user(pia).get("/auth/notifications").text
+    assert 'name="sent_back"' in choices and 'name="new_ticket"' not in choices
