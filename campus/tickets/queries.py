@@ -15,6 +15,7 @@ from campus.models import (
     Device,
     EventKind,
     Impact,
+    InternWork,
     School,
     Ticket,
     TicketEvent,
@@ -53,6 +54,7 @@ class TicketFilter:
     assignee: str = ""  # a user id, "mine" or "none"
     older_than_days: int | None = None
     due: str = ""  # "today" (due later today) or "overdue"
+    proposal: str = ""  # "mine": an intern's proposal waits for my approval
     q: str = ""
     sort: str = "impact"
 
@@ -94,6 +96,11 @@ def ticket_query(user: User, f: TicketFilter, now: datetime | None = None) -> Se
             Ticket.created_at
             <= (now or utcnow()) - timedelta(days=max(1, min(f.older_than_days, MAX_AGE_DAYS)))
         )
+    if f.proposal == "mine":
+        waiting = select(InternWork.ticket_id).where(
+            InternWork.supervisor_id == user.id, InternWork.proposal.is_not(None)
+        )
+        query = query.where(Ticket.id.in_(waiting))
     if f.due in DUE_FILTERS:
         query = _due(query, f.due, now or utcnow())
     if f.q:
@@ -257,6 +264,7 @@ def filter_from_args(args, user: User) -> TicketFilter:
         assignee=assignee if assignee in ("mine", "none") or optional_int(assignee) else "",
         older_than_days=older if older and 0 < older <= MAX_AGE_DAYS else None,
         due=args.get("due", "") if args.get("due") in DUE_FILTERS else "",
+        proposal="mine" if args.get("proposal") == "mine" else "",
         q=args.get("q", "")[:100],
         sort=sort if sort in SORTS else "impact",
     )

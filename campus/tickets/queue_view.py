@@ -23,6 +23,7 @@ class Tab:
     key: str
     label: str
     filter: TicketFilter
+    hide_empty: bool = False  # shown only while it holds tickets (or is the view)
 
 
 def queue_tabs(user: User) -> list[Tab]:
@@ -36,6 +37,8 @@ def queue_tabs(user: User) -> list[Tab]:
             Tab("resolved", _l("To confirm"), TicketFilter(status="resolved")),
             Tab("today", _l("Due today"), TicketFilter(due="today")),
             Tab("overdue", _l("Overdue"), TicketFilter(due="overdue")),
+            # Supervisors of pupil interns: the proposals waiting for their approval.
+            Tab("approval", _l("To approve"), TicketFilter(proposal="mine"), hide_empty=True),
         ]
     if works_at_level_two(user):
         return [
@@ -98,6 +101,7 @@ ARG_NAMES = {
     "assignee": "assignee",
     "older_than_days": "older",
     "due": "due",
+    "proposal": "proposal",
     "q": "q",
     "sort": "sort",
 }
@@ -152,4 +156,6 @@ def _chip_text(name: str, value, names: dict) -> str:
         return ngettext("older than %(num)s day", "older than %(num)s days", value)
     if name == "due":
         return str(_l("Due today") if value == "today" else _l("Overdue"))
+    if name == "proposal":
+        return str(_l("Waiting for my approval"))
     return f"„{value}“"  # the search term

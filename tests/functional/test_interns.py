@@ -515,3 +515,25 @@ def test_the_interns_own_data_holds_her_internship(world, pia, as_user):
     assert data["internship"]["supervisor"] == "campus_manager"  # others by role only
     assert world.manager.display_name not in intern.get("/profile/data.json").text
     assert intern.get("/profile/data.pdf").status_code == 200
+
+
+def test_the_supervisors_queue_shows_what_waits_for_her_approval(world, pia, as_user):
+    waiting, other = world.ticket("new"), world.ticket("new")
+    for ticket in (waiting, other):
+        intern_work.hand_over(world.manager, ticket)
+        intern_work.take(pia, ticket)
+    intern_work.propose(pia, waiting, "Neu gestartet.")
+    db.session.commit()
+    manager = as_user(world.manager)
+    queue = manager.get("/tickets/").text
+    tab = re.search(r'href="(/tickets/\?proposal=mine)">Zur Freigabe\s*<span[^>]*>1<', queue)
+    assert tab is not None
+    listed = manager.get(tab.group(1)).text
+    assert f'href="/tickets/{waiting.id}"' in listed and f'href="/tickets/{other.id}"' not in listed
+    assert "Wartet auf meine Freigabe" not in listed  # the tab says it, no chip needed
+    # A colleague supervises nobody: no such tab (and the filter finds nothing for her).
+    colleague = as_user(world.colleague)
+    assert "proposal=mine" not in colleague.get("/tickets/").text
+    assert f'href="/tickets/{waiting.id}"' not in colleague.get("/tickets/?proposal=mine").text
+    assert approve_as_shown(manager, waiting).status_code == 302
+    assert "proposal=mine" not in manager.get("/tickets/").text  # nothing waits any more
