@@ -33,6 +33,11 @@ class InternshipForm(PeriodForm):
     submit = SubmitField(_l("Set up the internship"))
 
 
+class SupervisorForm(FlaskForm):
+    supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Change the supervisor"))
+
+
 class WeekForm(FlaskForm):
     monday = DateField(_l("Week of"), validators=[Optional()])
     submit = SubmitField(_l("Plan the standard week"))

@@ -21,6 +21,7 @@ from campus.interns.forms import (
     NoteForm,
     PeriodForm,
     SignOffForm,
+    SupervisorForm,
     WeekForm,
 )
 from campus.interns.plan import (
@@ -32,7 +33,7 @@ from campus.interns.plan import (
     write_comment,
     write_report,
 )
-from campus.interns.services import change_period, create_internship
+from campus.interns.services import change_period, change_supervisor, create_internship
 from campus.interns.work import tickets_for
 from campus.labels import KIND_LABELS, PART_LABELS
 from campus.models import Internship, PlanEntry, User
@@ -77,7 +78,7 @@ def index():
     return render_template("interns/index.html", internships=internships, today=today_in_berlin())
 
 
-def _supervisor_choices(form: InternshipForm) -> None:
+def _supervisor_choices(form) -> None:
     if permissions.is_admin(current_user):
         people = db.session.scalars(
             permissions.managers(select(User)).order_by(User.display_name)
@@ -120,6 +121,7 @@ def _page(internship: Internship, status: int = 200, **forms):
         internship=internship,
         editor=editor,
         reporter=permissions.writes_reports(current_user, internship),
+        supervisor_form=_supervisor_form(forms.get("supervisor"), internship),
         period=forms.get("period")
         or PeriodForm(formdata=None, starts_on=internship.starts_on, ends_on=internship.ends_on),
         week=forms.get("week") or WeekForm(formdata=None, monday=today_in_berlin()),
@@ -152,6 +154,29 @@ def period(internship_id: int):
             flash(_("The period is saved."), "success")
             return redirect(url_for("interns.show", internship_id=internship.id))
     return _page(internship, form_status(form), period=form)
+
+
+def _supervisor_form(form: SupervisorForm | None, internship: Internship):
+    """Administrators only: hand the internship to another campus manager."""
+    if not permissions.is_admin(current_user) or internship.signed_off_at is not None:
+        return None
+    form = form or SupervisorForm(formdata=None, supervisor_id=internship.supervisor_id)
+    _supervisor_choices(form)
+    return form
+
+
+@bp.route("/<int:internship_id>/supervisor", methods=["POST"])
+@login_required
+def supervisor(internship_id: int):
+    internship = _editable(internship_id)
+    form = SupervisorForm()
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            change_supervisor(current_user, internship, form.supervisor_id.data)
+        if attempt.ok:
+            flash(_("The internship has a new supervisor."), "success")
+            return redirect(url_for("interns.show", internship_id=internship.id))
+    return _page(internship, form_status(form), supervisor=form)
 
 
 @bp.route("/<int:internship_id>/week", methods=["POST"])

@@ -8,14 +8,14 @@ Administrators set up internships for any campus manager, a campus manager for h
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from campus.admin.services import looks_like_email
 from campus.audit import audit, person
 from campus.auth.invitations import send_invitation, unusable_password
 from campus.exceptions import Conflict, ErrorCollector, NotAllowed
 from campus.extensions import db
-from campus.models import AuditAction, Internship, Role, User, normalize_email
+from campus.models import AuditAction, Internship, InternWork, Role, User, normalize_email
 from campus.permissions import (
     can_edit_internship,
     can_run_internships,
@@ -122,4 +122,33 @@ def change_period(actor: User, internship: Internship, starts_on, ends_on) -> No
         actor=actor,
         subject=person(internship.intern),
         detail=f"intern {starts_on.isoformat()}–{ends_on.isoformat()}",
+    )
+
+
+def change_supervisor(actor: User, internship: Internship, supervisor_id: int | None) -> None:
+    """An administrator hands the internship to another campus manager (the supervisor
+    left, or was deactivated): the plan, the intern's tickets and a proposal waiting for
+    approval go with it; the intern works at the new supervisor's campuses."""
+    if not is_admin(actor):
+        raise NotAllowed(_l("Only administrators change an internship's supervisor."))
+    if internship.signed_off_at is not None:
+        raise Conflict(_l("The certificate is signed: the internship stays as it is."))
+    problems = ErrorCollector()
+    supervisor = _supervisor(actor, supervisor_id, problems)
+    problems.raise_if_any()
+    if supervisor.id == internship.supervisor_id:
+        return
+    internship.supervisor = supervisor
+    db.session.execute(
+        update(InternWork)
+        .where(InternWork.intern_id == internship.intern_id)
+        .values(supervisor_id=supervisor.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.flush()
+    audit(
+        AuditAction.USER_CHANGED,
+        actor=actor,
+        subject=person(internship.intern),
+        detail=f"intern supervisor #{supervisor.id}",
     )

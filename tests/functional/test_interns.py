@@ -537,3 +537,36 @@ def test_the_supervisors_queue_shows_what_waits_for_her_approval(world, pia, as_
     assert f'href="/tickets/{waiting.id}"' not in colleague.get("/tickets/?proposal=mine").text
     assert approve_as_shown(manager, waiting).status_code == 302
     assert "proposal=mine" not in manager.get("/tickets/").text  # nothing waits any more
+
+
+def test_an_administrator_hands_the_internship_to_a_new_supervisor(world, pia, as_user):
+    from campus.admin.services import set_user_active
+
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    intern_work.propose(pia, ticket, "Neu gestartet.")
+    set_user_active(world.admin, world.manager, False)  # the supervisor leaves
+    db.session.commit()
+    internship = pia.internship
+    admin = as_user(world.admin)
+    page = admin.get(f"/internships/{internship.id}").text
+    assert 'id="supervisor-inactive"' in page
+    assert "deaktiviert" in admin.get("/internships").text
+    # Only an active campus manager; only administrators.
+    url = f"/internships/{internship.id}/supervisor"
+    refused = admin.post(url, data={"supervisor_id": str(world.teacher.id)})
+    assert refused.status_code == 422 and "aktive Campusmanager" in refused.text
+    colleague = as_user(world.colleague)  # not hers: not even to be seen
+    assert colleague.post(url, data={"supervisor_id": str(world.colleague.id)}).status_code == 404
+    assert admin.post(url, data={"supervisor_id": str(world.colleague.id)}).status_code == 302
+    db.session.expire_all()
+    assert internship.supervisor_id == world.colleague.id
+    # The waiting proposal goes with the internship: the ticket went back to the queue
+    # when its holder was deactivated; the new supervisor takes it on and approves.
+    assert colleague.post(f"/tickets/{ticket.id}/claim").status_code == 302
+    assert Action.APPROVE in offered(colleague.get(f"/tickets/{ticket.id}").text, ticket.id)
+    assert approve_as_shown(colleague, ticket).status_code == 302
+    db.session.expire_all()
+    assert ticket.status == TicketStatus.RESOLVED
+    assert 'id="supervisor-inactive"' not in admin.get(f"/internships/{internship.id}").text
