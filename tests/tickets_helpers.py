@@ -62,8 +62,9 @@ class World:
     system_house2: User
     admin: User
 
-    def ticket(self, state: str = "new", **kwargs) -> Ticket:
-        """A ticket of `teacher` driven through the real services into `state`."""
+    def ticket(self, state: str = "new", first=(), **kwargs) -> Ticket:
+        """A ticket of `teacher` driven through the real services into `state` (`first`:
+        steps taken on the new ticket before those, such as a hand-over to interns)."""
         ticket = report_ticket(
             self.teacher,
             title=kwargs.get("title", "Beamer zeigt kein Bild"),
@@ -110,7 +111,7 @@ class World:
             ],
             "cancelled": [lambda t: services.cancel(self.teacher, t, "Doch nicht kaputt.")],
         }[state]
-        for step in steps:
+        for step in [*first, *steps]:
             step(ticket)
         db.session.commit()
         return ticket

@@ -37,7 +37,7 @@ def expected_actions(state: str, role: str) -> set[Action] | None:
         return None
     status, level = STATES[state]
     # A campus manager without interns is offered none of their steps (and is refused
-    # them): supervision is tested in test_interns_tickets.py.
+    # them): supervision is tested in test_intern_actions.py.
     return {a for a in SPEC[(status, level)][Side(role)] if a not in INTERN_ACTIONS}
 
 
