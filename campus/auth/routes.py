@@ -9,6 +9,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -25,7 +26,13 @@ from campus.auth.forms import (
     notifications_form,
 )
 from campus.auth.invitations import request_reset, set_password_by_link, user_for
-from campus.auth.services import change_password, check_credentials, record_login, set_locale
+from campus.auth.services import (
+    OutsideAccessPeriod,
+    change_password,
+    check_credentials,
+    record_login,
+    set_locale,
+)
 from campus.auth.sessions import begin_session, end_session
 from campus.auth.tokens import create_token, revoke_token, tokens_of
 from campus.database import reads_first
@@ -33,6 +40,7 @@ from campus.extensions import db, limiter
 from campus.formhelpers import form_status
 from campus.mail import links
 from campus.models import ApiToken, AuditAction, normalize_email
+from campus.reports.period import today_in_berlin
 from campus.sso.providers import provider, providers
 from campus.sso.settings import password_allowed, passwords_for_all
 from campus.unit_of_work import work
@@ -62,7 +70,11 @@ def login():
                 )
             )
             return login_page(form, status=429)[0], 429, {"Retry-After": str(wait)}
-        user = check_credentials(email, form.password.data)
+        try:
+            user = check_credentials(email, form.password.data)
+        except OutsideAccessPeriod as outside:
+            form.password.errors.append(_outside_message(outside))
+            return login_page(form, status=403)
         if user is not None and not password_allowed(user):
             user = None  # the school account only: the same answer as a wrong password
         if user is not None:
@@ -97,6 +109,19 @@ def login():
                 )
             )
     return login_page(form, status=form_status(form))
+
+
+def _outside_message(outside: OutsideAccessPeriod) -> str:
+    today = today_in_berlin()
+    if outside.starts_on and outside.starts_on > today:
+        return _(
+            "Your internship begins on %(date)s: from then on you can log in.",
+            date=format_date(outside.starts_on, "medium"),
+        )
+    return _(
+        "Your internship ended on %(date)s: your access ended with it.",
+        date=format_date(outside.ends_on or today, "medium"),
+    )
 
 
 def login_page(form: LoginForm | None = None, sso_error: str | None = None, status: int = 200):

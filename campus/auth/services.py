@@ -20,15 +20,29 @@ def _dummy_hash() -> str:
     return generate_password_hash("campus-no-such-user")
 
 
+class OutsideAccessPeriod(Exception):
+    """The right password of an account with an access period (an intern's) on a day
+    outside it: she may be told when it begins or ended, as she knows the password."""
+
+    def __init__(self, user: User):
+        super().__init__(user.id)
+        self.starts_on, self.ends_on = user.access_from, user.access_until
+
+
 def check_credentials(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (never says which part was wrong).
+    """The active user with these credentials, or None (never says which part was wrong;
+    OutsideAccessPeriod: the right password on a day outside the account's access period).
     Only reads: the slow password hash is checked outside any write lock."""
     user = db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
     if user is None or user.password_hash.startswith("!"):
         # Unknown, or invited and no password set yet: the same slow check, the same time.
         check_password_hash(_dummy_hash(), password)
         return None
-    if not user.check_password(password) or not user.is_active:
+    if not user.check_password(password):
+        return None
+    if not user.is_active:
+        if user.active and (user.access_from or user.access_until):
+            raise OutsideAccessPeriod(user)
         return None
     return user
 

@@ -120,12 +120,21 @@ def test_access_ends_by_itself_for_pages_and_the_api(world, app, as_user, token_
     db.session.commit()
     assert not logged_in(browser)
     assert app.test_client().get("/api/v1/tickets", headers=token).status_code == 401
-    assert login(app.test_client(), intern.email).status_code != 302
+    ended = login(app.test_client(), intern.email)
+    assert ended.status_code == 403 and "Ihr Praktikum endete am" in ended.text
 
 
 def test_an_upcoming_internship_has_no_access_yet(world, app):
     intern = make_intern(world, starts=3, ends=10)
-    assert login(app.test_client(), intern.email).status_code != 302
+    early = login(app.test_client(), intern.email)
+    # Told when it begins, as she knows her password; a wrong one learns nothing.
+    assert early.status_code == 403 and "Ihr Praktikum beginnt am" in early.text
+    wrong = login(app.test_client(), intern.email, "not-her-password")
+    assert wrong.status_code != 302 and "Praktikum" not in wrong.text
+    intern.active = False  # deactivated by an administrator: no more than for anyone
+    db.session.commit()
+    out = login(app.test_client(), intern.email)
+    assert out.status_code != 302 and "Praktikum beginnt" not in out.text
 
 
 def test_the_four_eyes_flow(world, pia, as_user):
