@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from campus import permissions
+from campus.auth.invitations import is_invited
 from campus.extensions import db
 from campus.formhelpers import form_status
 from campus.interns import bp
@@ -33,7 +34,12 @@ from campus.interns.plan import (
     write_comment,
     write_report,
 )
-from campus.interns.services import change_period, change_supervisor, create_internship
+from campus.interns.services import (
+    change_period,
+    change_supervisor,
+    create_internship,
+    invite_again,
+)
 from campus.interns.work import tickets_for
 from campus.labels import KIND_LABELS, PART_LABELS
 from campus.models import Internship, PlanEntry, User
@@ -112,19 +118,21 @@ def new():
 
 
 def _page(internship: Internship, status: int = 200, **forms):
+    today = today_in_berlin()
     editor = permissions.can_edit_internship(current_user, internship)
     schools = supervisor_schools(internship)
-    entry_form = forms.get("entry") or EntryForm(formdata=None, day=today_in_berlin())
+    entry_form = forms.get("entry") or EntryForm(formdata=None, day=today)
     entry_form.school_id.choices = [SelectChoice(s.id, s.short_name) for s in schools]
     return render_template(
         "interns/show.html",
         internship=internship,
         editor=editor,
         reporter=permissions.writes_reports(current_user, internship),
+        invited=editor and is_invited(internship.intern) and internship.ends_on >= today,
         supervisor_form=_supervisor_form(forms.get("supervisor"), internship),
         period=forms.get("period")
         or PeriodForm(formdata=None, starts_on=internship.starts_on, ends_on=internship.ends_on),
-        week=forms.get("week") or WeekForm(formdata=None, monday=today_in_berlin()),
+        week=forms.get("week") or WeekForm(formdata=None, monday=today),
         entry_form=entry_form,
         note=NoteForm(formdata=None),
         sign=forms.get("sign") or SignOffForm(formdata=None),
@@ -132,7 +140,7 @@ def _page(internship: Internship, status: int = 200, **forms):
         part_labels=PART_LABELS,
         kind_labels=KIND_LABELS,
         tickets=tickets_for(internship),
-        today=today_in_berlin(),
+        today=today,
     ), status
 
 
@@ -177,6 +185,21 @@ def supervisor(internship_id: int):
             flash(_("The internship has a new supervisor."), "success")
             return redirect(url_for("interns.show", internship_id=internship.id))
     return _page(internship, form_status(form), supervisor=form)
+
+
+@bp.route("/<int:internship_id>/invitation", methods=["POST"])
+@login_required
+def invitation(internship_id: int):
+    internship = _editable(internship_id)
+    form = ButtonForm()
+    if form.validate_on_submit():
+        with work(form) as attempt:
+            invite_again(current_user, internship)
+        if attempt.ok:
+            flash(_("Invitation sent to %(email)s.", email=internship.intern.email), "success")
+        else:  # joined already, or over: said politely, nothing sent
+            flash(attempt.error.message, "warning")
+    return redirect(url_for("interns.show", internship_id=internship.id))
 
 
 @bp.route("/<int:internship_id>/week", methods=["POST"])

@@ -579,3 +579,33 @@ def test_an_administrator_hands_the_internship_to_a_new_supervisor(world, pia, a
     db.session.expire_all()
     assert ticket.status == TicketStatus.RESOLVED
     assert 'id="supervisor-inactive"' not in admin.get(f"/internships/{internship.id}").text
+
+
+def test_the_supervisor_sends_the_invitation_again_until_the_intern_has_joined(world, as_user):
+    internship = create_internship(
+        world.manager, email="lina@schule.example", display_name="Lina",
+        starts_on=TODAY + timedelta(days=30), ends_on=TODAY + timedelta(days=40),
+    )  # fmt: skip
+    db.session.commit()
+    manager = as_user(world.manager)
+    page = manager.get(f"/internships/{internship.id}").text
+    assert 'id="invitation"' in page
+
+    def invitations():
+        return db.session.scalar(
+            select(func.count(Mail.id)).where(
+                Mail.kind == "invitation", Mail.user_id == internship.intern_id
+            )
+        )
+
+    assert invitations() == 1
+    url = f"/internships/{internship.id}/invitation"
+    assert manager.post(url, follow_redirects=True).status_code == 200
+    assert invitations() == 2
+    assert as_user(world.colleague).post(url).status_code == 404  # not her internship
+    internship.intern.set_password(PASSWORD)  # Lina has joined
+    db.session.commit()
+    assert 'id="invitation"' not in manager.get(f"/internships/{internship.id}").text
+    answer = manager.post(url, follow_redirects=True).text
+    assert "hat bereits ein Passwort festgelegt" in answer
+    assert invitations() == 2
