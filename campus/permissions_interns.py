@@ -19,8 +19,9 @@ def supervises(user: User, internship: Internship) -> bool:
 
 
 def can_edit_internship(user: User, internship: Internship) -> bool:
-    """The period, the plan, the comments and the sign-off: the supervisor; the period
-    also administrators."""
+    """The period, the plan and the comments: the supervisor and administrators (who
+    also hand the internship to a new supervisor); the sign-off: the supervisor only
+    (campus/interns/certificate.py)."""
     return is_admin(user) or supervises(user, internship)
 
 
