@@ -17,6 +17,21 @@ QUERY_NAMES = [
 ]  # fmt: skip
 
 
+# One at a time, each argument gets the odd value of its kind (all of them at once, above,
+# gets every value): numbers beyond 64 bits, dates out of range, NUL bytes in text.
+DATE_NAMES = {"start", "end", "from", "to"}
+NUMBER_NAMES = {
+    "page", "after", "before", "level", "campus", "school", "older", "device", "limit",
+    "school_id", "assignee",
+}  # fmt: skip
+
+
+def _odd_value_of(name: str) -> str:
+    if name in DATE_NAMES:
+        return "9999-12-31"
+    return HUGE if name in NUMBER_NAMES else "x\x00y"
+
+
 FORM_NAMES = [
     *QUERY_NAMES, "title", "description", "text", "email", "password", "name", "url",
     "campus_id", "device_id", "assignee_id", "role", "locale", "analysis",
@@ -84,23 +99,24 @@ def test_odd_values_in_paths_and_query_strings_never_give_500(app, world, browse
         for rule in _rules(app):
             if "GET" not in rule.methods:
                 continue
-            for value in ODD_VALUES:
-                for path in _paths(rule, value):
-                    _check(client, "GET", path, f"{role} GET {path!r}")
+            # Each distinct path once (a rule without arguments has one whatever the value).
+            paths = dict.fromkeys(p for value in ODD_VALUES for p in _paths(rule, value))
+            for path in paths:
+                _check(client, "GET", path, f"{role} GET {path!r}")
             path = _paths(rule, "1")[-1]
             for value in ODD_VALUES + ODD_DATES:  # every argument at once
                 query = dict.fromkeys(QUERY_NAMES, value)
                 _check(client, "GET", path, f"{role} GET {path} ?*={value!r}", query_string=query)
             if role in ("teacher", "admin"):
                 for name in QUERY_NAMES:  # one at a time, the others absent
-                    for value in (HUGE, "x\x00y", "9999-12-31"):
-                        _check(
-                            client,
-                            "GET",
-                            path,
-                            f"{role} GET {path} ?{name}={value!r}",
-                            query_string={name: value},
-                        )
+                    value = _odd_value_of(name)
+                    _check(
+                        client,
+                        "GET",
+                        path,
+                        f"{role} GET {path} ?{name}={value!r}",
+                        query_string={name: value},
+                    )
     assert failures == [], f"{len(failures)} answers with 5xx: " + "\n".join(failures[:40])
 
 
