@@ -9,7 +9,7 @@ route guards that do are in campus/guards.py).
 
 from sqlalchemy import Select, and_, false, or_, select
 
-from campus.models import Campus, Device, InternWork, Role, School, Ticket, User
+from campus.models import Campus, Device, Role, School, Ticket, User
 from campus.tickets.workflow import SUPPORT_SIDES, Side
 
 # --- who does what ---------------------------------------------------------------------
@@ -29,6 +29,11 @@ def administrators(query: Select) -> Select:
 def is_intern(user: User) -> bool:
     """A pupil intern (issue 19): works handed-over tickets under supervision."""
     return user.is_authenticated and user.role == Role.INTERN
+
+
+def intern_account(user: User) -> bool:
+    """An intern's account, also after her internship (her entries keep their badge)."""
+    return user.role == Role.INTERN
 
 
 def interns(query: Select) -> Select:
@@ -110,8 +115,11 @@ def sides_of(user: User, ticket: Ticket) -> set[Side]:
     if works_at_level_two(user) and ticket.escalated_at is not None:
         sides.add(Side.SYSTEM_HOUSE)
     if is_intern(user) and ticket.campus_id in user.campus_ids:
-        work = ticket.intern_work  # handed over, and not taken by another intern
-        if work is not None and work.intern_id in (None, user.id):
+        work = ticket.intern_work  # hers, or handed over and open for the taking
+        if work is not None and (
+            work.intern_id == user.id
+            or (work.intern_id is None and ticket.level == 1 and ticket.is_open)
+        ):
             sides.add(Side.INTERN)
     return sides
 
@@ -139,10 +147,9 @@ def visible_tickets(user: User, query: Select) -> Select:
     if works_at_level_two(user):
         return query.where(Ticket.escalated_at.is_not(None))
     if is_intern(user):
-        handed_over = select(InternWork.ticket_id).where(
-            or_(InternWork.intern_id.is_(None), InternWork.intern_id == user.id)
-        )
-        return query.where(Ticket.campus_id.in_(user.campus_ids), Ticket.id.in_(handed_over))
+        from campus.permissions_interns import interns_tickets
+
+        return interns_tickets(user, query)
     return query.where(false())
 
 

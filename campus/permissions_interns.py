@@ -2,9 +2,9 @@
 campus/permissions.py (which re-exports them) under the same rules: each exists for one
 object and as a list filter, and none compares role names or answers HTTP."""
 
-from sqlalchemy import Select, false
+from sqlalchemy import Select, and_, false, or_, select
 
-from campus.models import EventKind, Internship, Ticket, User
+from campus.models import EventKind, Internship, InternWork, Ticket, User
 from campus.permissions import is_admin, is_intern, manages_a_campus, sees_internal, sides_of
 from campus.tickets.workflow import Side
 
@@ -59,3 +59,21 @@ def visible_entries(user: User, ticket: Ticket) -> list:
         for e in ticket.events
         if not e.internal or (intern and (e.actor_id == user.id or e.kind == EventKind.SENT_BACK))
     ]
+
+
+def interns_tickets(user: User, query: Select) -> Select:
+    """The list twin of sides_of's intern side (permissions.visible_tickets asks here): at
+    her supervisor's campuses, her tickets, and those handed over and open at level 1
+    for the taking."""
+    work = select(InternWork.ticket_id)
+    return query.where(
+        Ticket.campus_id.in_(user.campus_ids),
+        or_(
+            Ticket.id.in_(work.where(InternWork.intern_id == user.id)),
+            and_(
+                Ticket.id.in_(work.where(InternWork.intern_id.is_(None))),
+                Ticket.level == 1,
+                Ticket.is_open_clause(),
+            ),
+        ),
+    )

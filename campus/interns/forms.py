@@ -13,6 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from campus.formhelpers import optional_int
 from campus.labels import KIND_LABELS, PART_LABELS
 
 
@@ -29,12 +30,12 @@ class InternshipForm(PeriodForm):
         validators=[Length(max=254)],
         description=_l("The invitation to set a password goes there."),
     )
-    supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
+    supervisor_id = SelectField(_l("Supervisor"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Set up the internship"))
 
 
 class SupervisorForm(FlaskForm):
-    supervisor_id = SelectField(_l("Supervisor"), coerce=int, validate_choice=False)
+    supervisor_id = SelectField(_l("Supervisor"), coerce=optional_int, validate_choice=False)
     submit = SubmitField(_l("Change the supervisor"))
 
 
@@ -52,7 +53,7 @@ class EntryForm(FlaskForm):
     kind = SelectField(
         _l("Template"), choices=[SelectChoice(k.value, label) for k, label in KIND_LABELS.items()]
     )
-    school_id = SelectField(_l("School"), coerce=int, validate_choice=False)
+    school_id = SelectField(_l("School"), coerce=optional_int, validate_choice=False)
     title = StringField(
         _l("Title"), validators=[Length(max=200)], description=_l("Empty: the template's.")
     )
@@ -60,8 +61,13 @@ class EntryForm(FlaskForm):
     submit = SubmitField(_l("Add to the plan"))
 
 
+def _one_character_line_breaks(text: str | None) -> str | None:
+    """Browsers count a line break as one character for maxlength but send two."""
+    return text.replace("\r\n", "\n") if text else text
+
+
 class NoteForm(FlaskForm):
-    text = TextAreaField(validators=[Length(max=4000)])
+    text = TextAreaField(validators=[Length(max=4000)], filters=[_one_character_line_breaks])
     submit = SubmitField(_l("Save"))
 
 

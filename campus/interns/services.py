@@ -38,7 +38,7 @@ def _check_period(problems: ErrorCollector, starts_on, ends_on, new: bool) -> No
         problems.add("ends_on", _l("The last day cannot be before the first day."))
     elif ends_on - starts_on > LONGEST:
         problems.add("ends_on", _l("An internship lasts at most %(days)d days.", days=92))
-    elif new and ends_on < today_in_berlin():
+    elif ends_on < today_in_berlin():  # a typo would end (and soon pseudonymise) her account
         problems.add("ends_on", _l("This period is already over."))
 
 

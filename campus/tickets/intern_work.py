@@ -59,6 +59,10 @@ def take(actor: User, ticket: Ticket, now: datetime | None = None) -> TicketEven
         if work.intern_id is not None:
             raise InvalidTransition(_l("Already taken by %(name)s.", name=work.intern.display_name))
         internship = actor.internship
+        if not internship.supervisor.active:
+            raise Conflict(
+                _l("Your supervisor is not available at the moment: please ask the administration.")
+            )
         work.intern_id, work.taken_at = actor.id, when
         work.supervisor_id = internship.supervisor_id
         if ticket.assignee is None:
@@ -83,11 +87,12 @@ def propose(actor: User, ticket: Ticket, text: str, now: datetime | None = None)
 
 
 def _supervisor_check(actor: User, ticket: Ticket) -> InternWork:
+    """The actor first (nobody else learns whether a proposal waits), then the proposal."""
     work = work_on(ticket)
-    if work is None or work.proposal is None:
-        raise InvalidTransition(_l("No proposed solution is waiting."))
-    if work.supervisor_id != actor.id:
+    if work is None or work.supervisor_id != actor.id:
         raise NotAllowed(_l("Only the intern's supervisor approves or sends back a proposal."))
+    if work.proposal is None:
+        raise InvalidTransition(_l("No proposed solution is waiting."))
     return work
 
 

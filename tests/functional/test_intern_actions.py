@@ -101,8 +101,11 @@ def build(world, interns, state: str, stage: str):
 
 
 def expected_for_intern(stage: str, state: str) -> set[Action] | None:
-    """None: she may not even see the ticket (not handed over, or another intern's)."""
+    """None: she may not even see the ticket (not handed over, another intern's, or handed
+    over but no longer open at level 1 for the taking)."""
     if stage in ("none", "taken_by_other"):
+        return None
+    if stage == "handed_over" and state not in ("new", "in_progress", "waiting", "returned"):
         return None
     allowed = SPEC[STATES[state]].get(Side.INTERN, set())
     if stage == "handed_over":

@@ -609,3 +609,66 @@ def test_the_supervisor_sends_the_invitation_again_until_the_intern_has_joined(w
     answer = manager.post(url, follow_redirects=True).text
     assert "hat bereits ein Passwort festgelegt" in answer
     assert invitations() == 2
+
+
+def test_odd_input_and_probing_after_the_review(world, pia, as_user, token_for, client):
+    internship = pia.internship
+    admin, manager = as_user(world.admin), as_user(world.manager)
+    huge = "9" * 30  # beyond 64 bits: refused next to the field, never a 500
+    for url in ("/internships/new", f"/internships/{internship.id}/supervisor"):
+        assert admin.post(url, data={"supervisor_id": huge}).status_code == 422
+    # A period moved into the past by a typo is refused (it would end her account).
+    moved = manager.post(
+        f"/internships/{internship.id}/period",
+        data={"starts_on": "0026-11-23", "ends_on": "0026-11-30"},
+    )
+    assert moved.status_code == 422 and "schon vorbei" in moved.text
+    # A report of 4000 characters as the browser counts them (line breaks sent as two).
+    entry = PlanEntry(internship=internship, day=TODAY, part="1_morning", kind="tickets",
+                      title="Tickets")  # fmt: skip
+    db.session.add(entry)
+    db.session.commit()
+    report = ("a" * 99 + "\r\n") * 40
+    saved = as_user(pia).post(
+        f"/internships/{internship.id}/entries/{entry.id}/report", data={"text": report}
+    )
+    assert saved.status_code == 302
+    db.session.expire_all()
+    assert entry.report == report.replace("\r\n", "\n").strip()
+    # Whether a proposal waits is nobody's business but the supervisor's.
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    db.session.commit()
+    teacher = token_for(world.teacher)
+    body = {"action": "approve", "proposal": 1}
+    api = f"/api/v1/tickets/{ticket.id}/actions"
+    before = client.post(api, headers=teacher, json=body).status_code
+    intern_work.propose(pia, ticket, "Neu gestartet.")
+    db.session.commit()
+    assert before == client.post(api, headers=teacher, json=body).status_code == 403
+
+
+def test_no_ticket_is_taken_while_the_supervisor_is_away(world, pia, as_user):
+    from campus.admin.services import set_user_active
+
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    set_user_active(world.admin, world.manager, False)
+    db.session.commit()
+    refused = as_user(pia).post(f"/tickets/{ticket.id}/take")
+    assert refused.status_code == 409 and "Verwaltung" in refused.text
+    db.session.expire_all()
+    assert db.session.get(InternWork, ticket.id).intern_id is None
+
+
+def test_an_interns_entries_keep_their_badge_after_the_internship(world, pia, as_user):
+    ticket = world.ticket("new")
+    intern_work.hand_over(world.manager, ticket)
+    intern_work.take(pia, ticket)
+    services.reply(pia, ticket, "Ich schaue es mir an.")
+    pia.access_until = TODAY - timedelta(days=1)  # the internship is over
+    pia.access_from = TODAY - timedelta(days=5)
+    db.session.commit()
+    page = as_user(world.teacher).get(f"/tickets/{ticket.id}").text
+    assert "Praktikant*in</span>" in page
