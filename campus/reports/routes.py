@@ -14,7 +14,7 @@ from campus.reports import bp
 from campus.reports.expertise import expertise
 from campus.reports.export import csv_lines, row_to_dict
 from campus.reports.forms import PeriodForm
-from campus.reports.internships import internship_figures
+from campus.reports.internships import MIN_INTERNSHIPS, internship_figures
 from campus.reports.overview import AGE_BANDS, OLDEST_BAND, ROW_LIMIT, full_report, months_chart
 from campus.reports.period import today_in_berlin
 from campus.reports.queries import (
@@ -68,6 +68,7 @@ def index():
         expertise=expertise(period, scope, report.chart) if report else None,
         survey_rounds=_survey_rounds(period, scope) if period else [],
         internships=internship_figures(scope),
+        min_internships=MIN_INTERNSHIPS,
     ), (200 if period else 422)
 
 
