@@ -15,7 +15,15 @@ from campus.audit import audit, person
 from campus.auth.invitations import is_invited, send_invitation, unusable_password
 from campus.exceptions import Conflict, ErrorCollector, NotAllowed
 from campus.extensions import db
-from campus.models import AuditAction, Internship, InternWork, Role, User, normalize_email
+from campus.models import (
+    AuditAction,
+    Internship,
+    InternWork,
+    Role,
+    Ticket,
+    User,
+    normalize_email,
+)
 from campus.permissions import (
     can_edit_internship,
     can_run_internships,
@@ -138,6 +146,20 @@ def change_supervisor(actor: User, internship: Internship, supervisor_id: int | 
     problems.raise_if_any()
     if supervisor.id == internship.supervisor_id:
         return
+    working_at = set(
+        db.session.scalars(
+            select(Ticket.campus_id)
+            .join(InternWork, InternWork.ticket_id == Ticket.id)
+            .where(InternWork.intern_id == internship.intern_id, Ticket.is_open_clause())
+        )
+    )
+    if not working_at <= set(supervisor.campus_ids):  # her open tickets would be stranded
+        problems.add(
+            "supervisor_id",
+            _l("The intern works on open tickets of another campus: please choose a campus "
+               "manager of that campus."),
+        )  # fmt: skip
+        problems.raise_if_any()
     internship.supervisor = supervisor
     db.session.execute(
         update(InternWork)

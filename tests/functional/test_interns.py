@@ -577,6 +577,9 @@ def test_an_administrator_hands_the_internship_to_a_new_supervisor(world, pia, a
     url = f"/internships/{internship.id}/supervisor"
     refused = admin.post(url, data={"supervisor_id": str(world.teacher.id)})
     assert refused.status_code == 422 and "aktive Campusmanager" in refused.text
+    # Not a manager of another campus while her open tickets are at this one.
+    stranded = admin.post(url, data={"supervisor_id": str(world.far_manager.id)})
+    assert stranded.status_code == 422 and "anderen Campus" in stranded.text
     colleague = as_user(world.colleague)  # not hers: not even to be seen
     assert colleague.post(url, data={"supervisor_id": str(world.colleague.id)}).status_code == 404
     assert admin.post(url, data={"supervisor_id": str(world.colleague.id)}).status_code == 302
