@@ -138,7 +138,7 @@ def _target(incoming: Incoming, recipients: list[str]) -> tuple[Ticket, User]:
 
 
 def _checked(ticket: Ticket, user: User) -> tuple[Ticket, User]:
-    if not user.active or not can_view_ticket(user, ticket):
+    if not user.is_active or not can_view_ticket(user, ticket):
         raise Refusal("may not see the ticket", UNKNOWN)
     return ticket, user
 

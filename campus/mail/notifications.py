@@ -177,9 +177,9 @@ def mail_for(user: User, kind: Kind, event: e.TicketChanged, hold: bool):
             "school": ticket.school.name,
             "what": str(WHAT.get(type(event), _l("made a change"))),
         }
-        subject = (
-            f"{kind.subject % values} {links.subject_token(ticket.id, ticket.number, user.id)}"
-        )
+        subject = str(kind.subject % values)
+        if not kind.quotes_internal:  # an answer to a proposal or a comment is no reply
+            subject += f" {links.subject_token(ticket.id, ticket.number, user.id)}"
         answers = answer_links(ticket, user, event) if kind.key == "resolved" else None
         context = {
             "reader": user,

@@ -326,6 +326,8 @@ def test_the_supervisor_and_the_intern_hear_of_each_others_steps(world, as_user,
     assert len(proposed) == 1
     assert proposed[0]["Subject"].startswith("Vorschlag zur Freigabe: Beamer zeigt kein Bild")
     assert "HDMI-Kabel getauscht." in text_of(proposed[0])
+    # Answering it is no reply to the teacher: no reply address, no ticket token.
+    assert proposed[0]["Reply-To"] is None and "[Campus #" not in proposed[0]["Subject"]
     assert f"{BASE}/tickets/{ticket.id}" in links_in(proposed[0])
     act(manager, ticket, "send_back", text="Bitte genauer: welches Kabel?")
     sent_back = inbox.to(pia.email)[-1]
