@@ -13,19 +13,23 @@ def run(app, *args, **kwargs):
     return app.test_cli_runner().invoke(args=["campus", *args], **kwargs)
 
 
-def test_seed_demo_twice_gives_the_same_counts(app):
+def test_the_demo(app):
+    """Seeded once (it takes a while, on PostgreSQL most of a minute), then read through;
+    seeded again, nothing changes."""
     first = run(app, "seed-demo")
     assert first.exit_code == 0, first.output
     counts = current_counts()
+    a_realistic_year(counts)
+    the_logins_work_with_the_documented_password()
+    a_growing_knowledge_base_ratings_and_survey_rounds()
+    an_intern_with_a_plan_for_this_week_and_two_tickets()
     second = run(app, "seed-demo")
     assert second.exit_code == 0
     assert "already present" in second.output
     assert current_counts() == counts
 
 
-def test_seed_demo_builds_a_realistic_year(app):
-    run(app, "seed-demo")
-    counts = current_counts()
+def a_realistic_year(counts):
     assert counts.campuses == 3
     assert 12 <= counts.schools <= 18
     assert 300 <= counts.devices <= 320
@@ -56,8 +60,7 @@ def test_seed_demo_builds_a_realistic_year(app):
         assert times == sorted(times)
 
 
-def test_demo_logins_work_with_the_documented_password(app):
-    run(app, "seed-demo")
+def the_logins_work_with_the_documented_password():
     for email in DEMO_LOGINS:
         assert authenticate(email, DEMO_PASSWORD) is not None, email
     teacher = db.session.scalar(db.select(User).where(User.email == "teacher@demo.test"))
@@ -139,10 +142,9 @@ def test_a_refused_command_says_why_and_saves_nothing(app, make_user):
     assert db.session.scalar(db.select(func.count(ApiToken.id))) == 1
 
 
-def test_the_demo_has_a_growing_knowledge_base_ratings_and_survey_rounds(app):
+def a_growing_knowledge_base_ratings_and_survey_rounds():
     from campus.models import Article, ArticleUse, Feedback, Survey, SurveyTally, UseKind
 
-    run(app, "seed-demo")
     articles = db.session.scalars(db.select(Article).order_by(Article.created_at)).all()
     assert len(articles) >= 5 and all(article.tickets for article in articles)
     # written through the year, not all at once
@@ -165,6 +167,26 @@ def test_the_demo_has_a_growing_knowledge_base_ratings_and_survey_rounds(app):
     from campus.surveys.services import survey_for
 
     assert survey_for(teacher, today_in_berlin()) == running  # she has not answered yet
+
+
+def an_intern_with_a_plan_for_this_week_and_two_tickets():
+    from datetime import timedelta
+
+    from campus.models import InternWork
+    from campus.reports.period import today_in_berlin
+
+    intern = db.session.scalar(db.select(User).where(User.email == "intern@demo.test"))
+    internship = intern.internship
+    today = today_in_berlin()
+    monday = today - timedelta(days=today.weekday())
+    assert internship.starts_on <= today <= internship.ends_on and intern.is_active
+    assert internship.supervisor.email == "manager@demo.test"
+    friday = monday + timedelta(days=4)
+    week = {entry.day for entry in internship.entries if monday <= entry.day <= friday}
+    assert len(week) == 5  # every day from Monday to Friday of this week is planned
+    taken = db.session.scalars(db.select(InternWork).where(InternWork.intern_id == intern.id)).all()
+    assert len([w for w in taken if w.ticket.status == TicketStatus.IN_PROGRESS]) == 2
+    assert len([w for w in taken if w.proposal]) == 1  # one waits for the supervisor
 
 
 def test_rebuild_search_index_refills_the_article_search(app, world):
