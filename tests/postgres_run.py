@@ -23,6 +23,9 @@ def main() -> int:
     try:
         with psycopg.connect(admin_dsn, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')
+            # A throwaway database: a commit need not wait for the disk (a crash loses at
+            # most the last moments, never consistency).
+            connection.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     except psycopg.OperationalError as error:
         print(
             f"test-postgres: cannot reach PostgreSQL at {base.host}:{base.port}: {error}",
