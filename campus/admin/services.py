@@ -4,7 +4,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from campus.audit import audit, person
-from campus.auth.invitations import is_invited, send_invitation, unusable_password
+from campus.auth.invitations import (
+    is_invited,
+    send_invitation,
+    send_invitation_again,
+    unusable_password,
+)
 from campus.auth.services import check_new_password
 from campus.auth.tokens import revoke_all_tokens
 from campus.events import (
@@ -239,24 +244,9 @@ def save_user(
 
 
 def resend_invitation(actor: User, user: User) -> None:
-    """Send an invited user's invitation once more (earlier links keep working until
-    one of them is used). Refused once the user has set a password or is deactivated."""
+    """Send an invited user's invitation once more (auth.invitations.send_invitation_again)."""
     _require_admin(actor)
-    if not user.active:
-        raise Conflict(
-            _l(
-                "%(name)s is deactivated: no invitation was sent.",
-                name=user.display_name,
-            )
-        )
-    if not is_invited(user):
-        raise Conflict(
-            _l(
-                "%(name)s has already set a password: no invitation was sent.",
-                name=user.display_name,
-            )
-        )
-    send_invitation(actor, user)
+    send_invitation_again(actor, user)
 
 
 def placement_text(user: User) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from campus.audit import audit, person
 from campus.auth.services import check_new_password
 from campus.auth.tokens import revoke_all_tokens
-from campus.exceptions import InvalidInput
+from campus.exceptions import Conflict, InvalidInput
 from campus.extensions import db
 from campus.formats import in_language
 from campus.mail import links, sending
@@ -73,6 +73,20 @@ def send_invitation(actor: User, user: User, now: datetime | None = None) -> Non
         user_id=user.id, now=now,
     )  # fmt: skip
     audit(AuditAction.USER_INVITED, actor=actor, subject=person(user))
+
+
+def send_invitation_again(actor: User, user: User) -> None:
+    """The invitation once more (earlier links keep working until one of them is used);
+    refused once the user has set a password or is deactivated. Who may ask is the
+    caller's business."""
+    name = user.display_name
+    if not user.active:
+        raise Conflict(_l("%(name)s is deactivated: no invitation was sent.", name=name))
+    if not is_invited(user):
+        raise Conflict(
+            _l("%(name)s has already set a password: no invitation was sent.", name=name)
+        )
+    send_invitation(actor, user)
 
 
 def request_reset(email: str, now: datetime | None = None) -> None:

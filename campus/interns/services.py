@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from campus.admin.services import looks_like_email
 from campus.audit import audit, person
-from campus.auth.invitations import is_invited, send_invitation, unusable_password
+from campus.auth.invitations import send_invitation, send_invitation_again, unusable_password
 from campus.exceptions import Conflict, ErrorCollector, NotAllowed
 from campus.extensions import db
 from campus.models import (
@@ -182,14 +182,6 @@ def invite_again(actor: User, internship: Internship) -> None:
     intern has set her password and while the internship has not ended."""
     if not can_edit_internship(actor, internship):
         raise NotAllowed(_l("Only the supervisor or an administrator changes the internship."))
-    intern = internship.intern
-    if internship.ends_on < today_in_berlin() or not intern.active:
+    if internship.ends_on < today_in_berlin():
         raise Conflict(_l("The internship is over: no invitation was sent."))
-    if not is_invited(intern):
-        raise Conflict(
-            _l(
-                "%(name)s has already set a password: no invitation was sent.",
-                name=intern.display_name,
-            )
-        )
-    send_invitation(actor, intern)
+    send_invitation_again(actor, internship.intern)
